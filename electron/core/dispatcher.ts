@@ -1,0 +1,153 @@
+import { ZodError, type z } from 'zod';
+import type { CallDef, Contract } from '../../shared/contract/define';
+import { AppError, defaultMessage, type IssueDetail, type WireResult } from '../../shared/errors';
+import { roleHas } from '../../shared/rbac';
+import type { Clock } from './clock';
+import type { IdGenerator } from './ids';
+import type { Logger } from './logger';
+import type { Caller, Session, SessionProvider } from './session';
+
+export interface CoreServices {
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+}
+
+export interface CallContext {
+  services: CoreServices;
+  caller: Caller;
+  /** Null only for 'public' calls made before login. */
+  session: Session | null;
+  correlationId: string;
+  callName: string;
+}
+
+export type Handler<D extends CallDef> = (
+  input: z.output<D['input']>,
+  ctx: CallContext,
+) => Promise<z.input<D['output']>> | z.input<D['output']>;
+
+export type Handlers<C extends Contract> = { [N in keyof C]: Handler<C[N]> };
+
+/** Why a call was refused before its handler ran; the audit module records these. */
+export interface DeniedCall {
+  callName: string;
+  caller: Caller;
+  session: Session | null;
+  code: 'FORBIDDEN' | 'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'CONSENT_REQUIRED' | 'PASSWORD_CHANGE_REQUIRED';
+  correlationId: string;
+}
+
+export interface DispatcherOptions<C extends Contract> {
+  contract: C;
+  handlers: Handlers<C>;
+  services: CoreServices;
+  sessions: SessionProvider;
+  /** Records refused calls (outside any transaction). */
+  onDenied?: (denied: DeniedCall) => void;
+  /** Field- and record-level rules applied to every output before it leaves the core. */
+  filterOutput?: (callName: string, value: unknown, session: Session | null) => unknown;
+  /** Calls allowed while a session still has pending gates (consent, password change). */
+  allowedWhilePending?: ReadonlySet<string>;
+  /** Budget after which a handler is reported as too slow for the IPC path (ms). */
+  slowCallMs?: number;
+}
+
+export interface Dispatcher {
+  dispatch(name: string, input: unknown, caller: Caller): Promise<WireResult<unknown>>;
+  readonly callNames: readonly string[];
+}
+
+function zodIssues(error: ZodError): IssueDetail[] {
+  // Paths and zod's generic messages only: never echo the rejected value.
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(input)',
+    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+  }));
+}
+
+/**
+ * The single entry point of the core. Every transport (Electron IPC, the preview bridge, the CLI,
+ * tests) goes through it: look up the call, validate input strictly, resolve the caller's session,
+ * check the permission, run the handler, validate the output, and map any failure to a typed error.
+ */
+export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>): Dispatcher {
+  const { contract, handlers, services, sessions } = opts;
+  const slowCallMs = opts.slowCallMs ?? 50;
+  const names = Object.keys(contract).sort();
+  for (const name of names) {
+    if (typeof handlers[name] !== 'function') throw new Error(`dispatcher: no handler for contract call ${name}`);
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!(name in contract)) throw new Error(`dispatcher: handler ${name} is not in the contract`);
+  }
+
+  const fail = (
+    error: AppError,
+    correlationId: string,
+  ): WireResult<never> => ({
+    ok: false,
+    error: {
+      code: error.code,
+      message: error.message,
+      correlationId,
+      ...(error.issues ? { issues: error.issues } : {}),
+      ...(error.details ? { details: error.details } : {}),
+    },
+  });
+
+  async function dispatch(name: string, rawInput: unknown, caller: Caller): Promise<WireResult<unknown>> {
+    const correlationId = services.ids.correlationId();
+    const def: CallDef | undefined = Object.prototype.hasOwnProperty.call(contract, name) ? contract[name] : undefined;
+    if (!def) return fail(new AppError('UNKNOWN_CALL'), correlationId);
+
+    const parsed = def.input.safeParse(rawInput);
+    if (!parsed.success) {
+      return fail(new AppError('BAD_INPUT', undefined, { issues: zodIssues(parsed.error) }), correlationId);
+    }
+
+    let session: Session | null = null;
+    const deny = (code: DeniedCall['code']): WireResult<never> => {
+      opts.onDenied?.({ callName: name, caller, session, code, correlationId });
+      return fail(new AppError(code), correlationId);
+    };
+    try {
+      session = sessions.resolve(caller);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'SESSION_EXPIRED') return deny('SESSION_EXPIRED');
+      throw err;
+    }
+    if (def.access !== 'public') {
+      if (!session) return deny('UNAUTHENTICATED');
+      if (session.pending.length > 0 && !opts.allowedWhilePending?.has(name)) {
+        return deny(session.pending.includes('consent') ? 'CONSENT_REQUIRED' : 'PASSWORD_CHANGE_REQUIRED');
+      }
+      if (def.access !== 'session' && !roleHas(session.role, def.access)) return deny('FORBIDDEN');
+    }
+
+    const ctx: CallContext = { services, caller, session, correlationId, callName: name };
+    const started = performance.now();
+    try {
+      const handler = handlers[name] as Handler<CallDef>;
+      const raw: unknown = await handler(parsed.data, ctx);
+      const output = def.output.parse(raw);
+      const value = opts.filterOutput ? opts.filterOutput(name, output, session) : output;
+      if (session) sessions.touch(session);
+      return { ok: true, value };
+    } catch (err) {
+      if (err instanceof AppError) return fail(err, correlationId);
+      if (err instanceof ZodError) {
+        // Input was valid, so a schema failure here is the handler's output: a bug, not bad input.
+        services.logger.error('call produced invalid output', { call: name, correlationId, issues: zodIssues(err) });
+        return fail(new AppError('INTERNAL', defaultMessage('INTERNAL')), correlationId);
+      }
+      services.logger.error('call failed', { call: name, correlationId, error: err });
+      return fail(new AppError('INTERNAL'), correlationId);
+    } finally {
+      const ms = performance.now() - started;
+      if (ms > slowCallMs) services.logger.warn('slow call on the IPC path', { call: name, ms: Math.round(ms) });
+    }
+  }
+
+  return { dispatch, callNames: names };
+}

@@ -1,0 +1,75 @@
+/**
+ * The permission matrix, as code. The dispatcher enforces it on every call; docs/rbac.md is generated
+ * from it (tests keep the two equal). The renderer reads it only to hide controls it could not use.
+ */
+export const ROLES = [
+  'admin',
+  'program_director',
+  'coordinator',
+  'chief_resident',
+  'faculty',
+  'resident',
+  'compliance_officer',
+  'clinical_staff',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  'schedule.read': 'Read draft and published block and call schedules',
+  'schedule.read_published': 'Read published schedules only',
+  'schedule.edit': 'Create and change rotations, blocks, assignments and shifts',
+  'schedule.publish': 'Publish or roll back a schedule version',
+  'people.read': 'Read the people directory (names, PGY, roles)',
+  'people.edit': 'Create and change people, credentials and training dates',
+  'absence.read_details': 'Read absence reasons, notes and locations (military movements)',
+  'absence.request': 'Request leave or a swap for oneself',
+  'absence.approve': 'Approve or deny absences and swaps',
+  'compliance.read': 'Read compliance results',
+  'compliance.acknowledge': 'Acknowledge a violation with a reason',
+  'audit.read': 'Search and read the audit trail',
+  'audit.export': 'Export the audit trail with a signed manifest',
+  'users.manage': 'Create, disable and change user accounts and roles',
+  'users.manage_privileged': 'Create or change admin and coordinator accounts',
+  'settings.manage': 'Change policies: idle timeout, password, MFA, retention, sync',
+  'vault.keys': 'Key operations: rekey, backup, slots, emergency destruction',
+  'incidents.manage': 'Open and work security incidents',
+  'incidents.read': 'Read alerts, incidents and safeguards reports',
+  'sync.manage': 'Enroll, sync and configure the hospital server link',
+  'export.schedule': 'Export schedules to files (XLSX, CSV, iCalendar, PDF)',
+  'breakglass.use': 'Request time-limited emergency read access',
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+
+const ALL = Object.keys(PERMISSIONS) as Permission[];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ALL.filter((p) => p !== 'breakglass.use' && p !== 'schedule.read_published'),
+  program_director: [
+    'schedule.read', 'schedule.edit', 'schedule.publish', 'people.read', 'people.edit', 'absence.read_details',
+    'absence.request', 'absence.approve', 'compliance.read', 'compliance.acknowledge', 'audit.read', 'users.manage',
+    'users.manage_privileged', 'incidents.read', 'export.schedule', 'breakglass.use',
+  ],
+  coordinator: [
+    'schedule.read', 'schedule.edit', 'schedule.publish', 'people.read', 'people.edit', 'absence.read_details',
+    'absence.approve', 'compliance.read', 'compliance.acknowledge', 'users.manage', 'sync.manage', 'export.schedule',
+    'breakglass.use',
+  ],
+  chief_resident: [
+    'schedule.read', 'schedule.edit', 'people.read', 'absence.request', 'compliance.read', 'export.schedule',
+    'breakglass.use',
+  ],
+  faculty: ['schedule.read', 'people.read', 'absence.request', 'compliance.read'],
+  resident: ['schedule.read', 'people.read', 'absence.request', 'compliance.read'],
+  compliance_officer: [
+    'schedule.read', 'people.read', 'compliance.read', 'audit.read', 'audit.export', 'incidents.manage',
+    'incidents.read',
+  ],
+  clinical_staff: ['schedule.read_published'],
+};
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Roles whose members see absence reasons, notes and locations of other people. */
+export const ABSENCE_DETAIL_ROLES: readonly Role[] = ROLES.filter((r) => roleHas(r, 'absence.read_details'));
