@@ -73,3 +73,67 @@ export function roleHas(role: Role, permission: Permission): boolean {
 
 /** Roles whose members see absence reasons, notes and locations of other people. */
 export const ABSENCE_DETAIL_ROLES: readonly Role[] = ROLES.filter((r) => roleHas(r, 'absence.read_details'));
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Administrator',
+  program_director: 'Program director',
+  coordinator: 'Coordinator',
+  chief_resident: 'Chief resident',
+  faculty: 'Faculty',
+  resident: 'Resident',
+  compliance_officer: 'Compliance officer',
+  clinical_staff: 'Clinical staff',
+};
+
+/**
+ * Accounts only a holder of 'users.manage_privileged' may create, change, reset or unlock. A
+ * coordinator managing a coordinator could raise their own peer (or themself) to admin, and a
+ * program director account carries users.manage_privileged and audit.read: all three stay out of
+ * a coordinator's reach.
+ */
+export const PRIVILEGED_ROLES: readonly Role[] = ['admin', 'program_director', 'coordinator'];
+
+/**
+ * Whether `actor` may manage an account that has (or would get) role `target`. Only an admin
+ * manages admins, so no one below can mint the role that holds the keys (vault.keys).
+ */
+export function canManageRole(actor: Role, target: Role): boolean {
+  if (!roleHas(actor, 'users.manage')) return false;
+  if (target === 'admin') return actor === 'admin';
+  if (PRIVILEGED_ROLES.includes(target)) return roleHas(actor, 'users.manage_privileged');
+  return true;
+}
+
+/**
+ * What break-glass adds, for its time limit only: read access to schedules, people and absence
+ * details (HIPAA 164.312(a)(2)(ii) emergency access). Never a write, an export or a key operation.
+ */
+export const BREAK_GLASS_PERMISSIONS: readonly Permission[] = [
+  'schedule.read',
+  'people.read',
+  'absence.read_details',
+  'compliance.read',
+];
+
+/** Whether a session holds a permission, counting an active break-glass elevation. */
+export function sessionHas(role: Role, permission: Permission, breakGlassActive: boolean): boolean {
+  return roleHas(role, permission) || (breakGlassActive && roleHas(role, 'breakglass.use') && BREAK_GLASS_PERMISSIONS.includes(permission));
+}
+
+/** Roles for which TOTP is required unless an admin changes the policy. */
+export const DEFAULT_MFA_REQUIRED_ROLES: readonly Role[] = ['admin', 'program_director'];
+
+/**
+ * Field classes that the dispatcher filters on every output (output schemas tag fields with
+ * `.meta({ phi: <class> })`). A viewer outside `roles` who is not the record's subject sees
+ * `UNAVAILABLE` in place of the value.
+ */
+export const FIELD_POLICIES = {
+  'absence-detail': {
+    label: 'Absence reason, notes and location (military movements)',
+    permission: 'absence.read_details',
+    subjectSees: true,
+  },
+} as const satisfies Record<string, { label: string; permission: Permission; subjectSees: boolean }>;
+export type FieldClass = keyof typeof FIELD_POLICIES;
+export const UNAVAILABLE = 'unavailable' as const;
