@@ -18,7 +18,7 @@ const electronOnlyInGlue = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'tests/fixtures/lint/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'tmp/**', 'tests/fixtures/lint/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/main/**', 'electron/preload/**', 'tests/fakes/electron.ts'],
+    files: ['electron/main/**', 'electron/preload/**', 'tests/fakes/electron.ts', 'tests/electron/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

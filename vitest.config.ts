@@ -5,6 +5,7 @@ const fakeElectron = fileURLToPath(new URL('./tests/fakes/electron.ts', import.m
 
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/summary-reporter.ts'],
     projects: [
       {
         test: {

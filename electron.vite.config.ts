@@ -1,0 +1,37 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'electron-vite';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+// The desktop build: main process (ESM), sandboxed preload (CommonJS, as sandboxed preloads must be)
+// and the renderer. Native modules stay external and load from node_modules at run time.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: here('./out/main'),
+      rollupOptions: {
+        input: { index: here('./electron/main/index.ts') },
+        external: ['better-sqlite3-multiple-ciphers', 'better-sqlite3', 'highs'],
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: here('./out/preload'),
+      rollupOptions: {
+        input: { index: here('./electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: here('./renderer'),
+    plugins: [react()],
+    build: {
+      outDir: here('./out/renderer'),
+      modulePreload: { polyfill: false },
+      rollupOptions: { input: { index: here('./renderer/index.html') } },
+    },
+  },
+});

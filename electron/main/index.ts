@@ -1,0 +1,10 @@
+import * as electron from 'electron';
+import { fileURLToPath } from 'node:url';
+import { startDesktopApp } from './bootstrap';
+
+// electron-vite builds this file to out/main/index.js, the preload to out/preload/index.cjs and the
+// renderer to out/renderer/.
+startDesktopApp(electron, {
+  preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+  rendererDir: fileURLToPath(new URL('../renderer', import.meta.url)),
+});

@@ -1,0 +1,163 @@
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { defineCall } from '../../shared/contract/define';
+import { AppError } from '../../shared/errors';
+import { ManualClock } from '../../electron/core/clock';
+import { createDispatcher } from '../../electron/core/dispatcher';
+import { sequentialIds } from '../../electron/core/ids';
+import { createLogger, memorySink } from '../../electron/core/logger';
+import { MemorySessions, type Session } from '../../electron/core/session';
+
+const testContract = {
+  'people.rename': defineCall({
+    input: z.object({ personId: z.string(), displayName: z.string().min(1) }).strict(),
+    output: z.object({ ok: z.literal(true) }).strict(),
+    access: 'people.edit',
+    mutates: true,
+    summary: 'test',
+  }),
+  'system.ping': defineCall({
+    input: z.object({}).strict(),
+    output: z.object({ pong: z.boolean() }).strict(),
+    access: 'public',
+    mutates: false,
+    summary: 'test',
+  }),
+  'me.profile': defineCall({
+    input: z.object({}).strict(),
+    output: z.object({ userId: z.string() }).strict(),
+    access: 'session',
+    mutates: false,
+    summary: 'test',
+  }),
+  'broken.output': defineCall({
+    input: z.object({}).strict(),
+    output: z.object({ n: z.number() }).strict(),
+    access: 'public',
+    mutates: false,
+    summary: 'test',
+  }),
+};
+
+function setup() {
+  const sink = memorySink();
+  const sessions = new MemorySessions();
+  const handlers = {
+    'people.rename': vi.fn(() => ({ ok: true as const })),
+    'system.ping': vi.fn(() => ({ pong: true })),
+    'me.profile': vi.fn((_i: unknown, ctx: { session: Session | null }) => ({ userId: ctx.session!.userId })),
+    'broken.output': vi.fn(() => ({ n: 'Jane Doe jane@example.org' }) as unknown as { n: number }),
+  };
+  const denied: string[] = [];
+  const dispatcher = createDispatcher({
+    contract: testContract,
+    handlers,
+    services: { clock: new ManualClock(), ids: sequentialIds(), logger: createLogger({ sink, level: 'debug' }) },
+    sessions,
+    onDenied: (d) => denied.push(`${d.callName}:${d.code}`),
+  });
+  const session = (role: Session['role'], pending: Session['pending'] = []): Session => ({
+    id: 's1', userId: 'u1', role, personId: null, startedAtMs: 0, lastActivityAtMs: 0, pending, breakGlassUntilMs: null,
+  });
+  return { dispatcher, handlers, sessions, sink, denied, session };
+}
+
+const caller = { clientId: 'c1', transport: 'in-process' as const };
+
+describe('the dispatcher', () => {
+  it('rejects an unknown key with BAD_INPUT naming the field, and runs no handler', async () => {
+    const { dispatcher, handlers, sessions, session } = setup();
+    sessions.bind(caller, session('admin'));
+    const r = await dispatcher.dispatch('people.rename', { personId: 'p1', displayName: 'X', role: 'admin' }, caller);
+    expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', issues: [{ message: 'unknown field(s): role' }] } });
+    expect(handlers['people.rename']).not.toHaveBeenCalled();
+  });
+
+  it('rejects a wrong type with BAD_INPUT naming the path, never echoing the value', async () => {
+    const { dispatcher, handlers, sessions, session } = setup();
+    sessions.bind(caller, session('admin'));
+    const r = await dispatcher.dispatch('people.rename', { personId: 42, displayName: 'Jane Doe' }, caller);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.issues?.[0]?.path).toBe('personId');
+      expect(JSON.stringify(r.error)).not.toContain('Jane');
+      expect(r.error.correlationId).toMatch(/^corr-/);
+    }
+    expect(handlers['people.rename']).not.toHaveBeenCalled();
+  });
+
+  it('rejects a call without a session with UNAUTHENTICATED and records the denial', async () => {
+    const { dispatcher, handlers, denied } = setup();
+    const r = await dispatcher.dispatch('people.rename', { personId: 'p1', displayName: 'X' }, caller);
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(handlers['people.rename']).not.toHaveBeenCalled();
+    expect(denied).toEqual(['people.rename:UNAUTHENTICATED']);
+  });
+
+  it('rejects a role without the permission with FORBIDDEN', async () => {
+    const { dispatcher, handlers, sessions, session, denied } = setup();
+    sessions.bind(caller, session('resident'));
+    const r = await dispatcher.dispatch('people.rename', { personId: 'p1', displayName: 'X' }, caller);
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(handlers['people.rename']).not.toHaveBeenCalled();
+    expect(denied).toEqual(['people.rename:FORBIDDEN']);
+  });
+
+  it('holds every call but the allowed ones while consent is pending', async () => {
+    const { dispatcher, handlers, sessions, session } = setup();
+    sessions.bind(caller, session('admin', ['consent']));
+    const r = await dispatcher.dispatch('me.profile', {}, caller);
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONSENT_REQUIRED' } });
+    expect(handlers['me.profile']).not.toHaveBeenCalled();
+  });
+
+  it('runs an allowed call and returns its validated output', async () => {
+    const { dispatcher, sessions, session } = setup();
+    sessions.bind(caller, session('coordinator'));
+    expect(await dispatcher.dispatch('people.rename', { personId: 'p1', displayName: 'X' }, caller)).toEqual({ ok: true, value: { ok: true } });
+    expect(await dispatcher.dispatch('me.profile', {}, caller)).toEqual({ ok: true, value: { userId: 'u1' } });
+    expect(await dispatcher.dispatch('system.ping', {}, { clientId: 'other', transport: 'in-process' })).toEqual({ ok: true, value: { pong: true } });
+  });
+
+  it('refuses unknown calls, including prototype names', async () => {
+    const { dispatcher } = setup();
+    for (const name of ['nope.nothing', 'constructor', '__proto__', 'toString']) {
+      expect(await dispatcher.dispatch(name, {}, caller)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    }
+  });
+
+  it('maps a handler bug to INTERNAL with a correlation id and logs it without PHI', async () => {
+    const { dispatcher, sink } = setup();
+    const r = await dispatcher.dispatch('broken.output', {}, caller);
+    expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    if (!r.ok) {
+      expect(r.error.message).not.toMatch(/stack|at |Jane/);
+      const logged = sink.records.find((x) => x.msg === 'call produced invalid output');
+      expect(logged?.correlationId).toBe(r.error.correlationId);
+    }
+    expect(JSON.stringify(sink.records)).not.toContain('jane@example.org');
+  });
+
+  it('passes typed AppErrors through with their code and safe message', async () => {
+    const { sessions, session } = setup();
+    const dispatcher = createDispatcher({
+      contract: { 'system.ping': testContract['system.ping'] },
+      handlers: { 'system.ping': () => { throw new AppError('CONFLICT'); } },
+      services: { clock: new ManualClock(), ids: sequentialIds(), logger: createLogger({ sink: memorySink() }) },
+      sessions,
+    });
+    sessions.bind(caller, session('admin'));
+    expect(await dispatcher.dispatch('system.ping', {}, caller)).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: 'The change conflicts with existing data.' } });
+  });
+
+  it('refuses to start when a contract call has no handler', () => {
+    expect(() =>
+      createDispatcher({
+        contract: testContract,
+        handlers: {} as never,
+        services: { clock: new ManualClock(), ids: sequentialIds(), logger: createLogger({ sink: memorySink() }) },
+        sessions: new MemorySessions(),
+      }),
+    ).toThrow(/no handler/);
+  });
+});
