@@ -1,0 +1,45 @@
+import { formatIsoDate } from '../time/civil';
+import type { ZoneCalendar } from '../time/calendar';
+import type { EvaluationPeriod } from '../periods';
+import type { PersonTimeline } from '../timeline';
+import type { Assignment, MetricValue, PersonProfile, RuleId, RuleResult, Verdict } from '../model';
+import { RULES } from './catalog';
+
+/** What a rule sees: one person, one rotation assignment, one averaging period. */
+export interface RuleContext {
+  profile: PersonProfile;
+  assignment: Assignment;
+  timeline: PersonTimeline;
+  period: EvaluationPeriod;
+  cal: ZoneCalendar;
+  /** Rule-set id stamped on CPR results ("CPR-2023" / "CPR-2025"). */
+  cprRuleSet: string;
+  /** Rule-set id stamped on EM results. */
+  emRuleSet: string;
+}
+
+export function periodText(startDay: number, endDay: number): [string, string] {
+  return [formatIsoDate(startDay), formatIsoDate(endDay)];
+}
+
+export function makeResult(
+  ctx: RuleContext,
+  ruleId: RuleId,
+  verdict: Verdict,
+  values: Record<string, MetricValue>,
+  explanation: string,
+  days: [number, number] = [ctx.period.startDay, ctx.period.endDay],
+): RuleResult {
+  const def = RULES[ruleId];
+  return {
+    personId: ctx.profile.id,
+    ruleId,
+    ruleSet: def.pack === 'EM' ? ctx.emRuleSet : ctx.cprRuleSet,
+    citations: def.citations,
+    severity: def.severity,
+    verdict,
+    period: periodText(days[0], days[1]),
+    values,
+    explanation,
+  };
+}
