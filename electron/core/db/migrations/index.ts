@@ -1,8 +1,13 @@
 import type { Migration } from '../migration';
+import { migration0001VaultMeta } from './0001_vault_meta';
+import { migration0030Schedule } from './0030_schedule';
 
 /**
  * Every schema migration, in order. Versions are consecutive integers; each module appends its own
  * file here (vault 1-9, audit 10-19, accounts 20-29, scheduling domain 30-49, sync 50-59,
  * security operations 60-69, publishing 70-79). A version, once shipped, never changes.
  */
-export const MIGRATIONS: Migration[] = [];
+export const MIGRATIONS: Migration[] = [
+  migration0001VaultMeta,
+  migration0030Schedule,
+];

@@ -1,0 +1,134 @@
+import { createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { canonicalJson } from '../../../shared/canonical-json';
+import { AppError } from '../../../shared/errors';
+import { fsyncDir, overwriteWithRandom, writeFileAtomic } from './atomic-file';
+import { PRODUCTION_KDF } from './kdf';
+import { readKeystoreFile } from './keystore';
+import { getDeviceSigningKey, readVaultInfo } from './meta';
+import { vaultPaths } from './paths';
+import { unlockWithPassword, type VaultContext } from './vault';
+
+/**
+ * Emergency destruction (crypto-shredding). The data key exists only inside the key slots, so
+ * overwriting the keystore (and its .prev) with random bytes makes vault.db undecryptable even if
+ * its blocks survive on an SSD; the database files are then removed. A signed certificate records
+ * what was done, by whom and when.
+ *
+ * The certificate carries the device public key, so it verifies on its own; that only proves the
+ * signer held the vault's device key. To tie it to THIS device, compare the key with one recorded
+ * earlier (audit checkpoints, the hospital server). Encrypted backups are separate files and are
+ * NOT destroyed here.
+ */
+export interface DestructionCertificate {
+  format: 'rsched-destruction-certificate';
+  version: 1;
+  vaultId: string;
+  time: string;
+  actor: string;
+  files: Array<{ name: string; bytes: number; action: 'overwritten-and-removed' | 'removed' | 'absent' }>;
+  deviceId: string;
+  publicKeyPem: string;
+  /** Ed25519 over the canonical JSON of every other field, base64. */
+  signature: string;
+}
+
+const certSchema = z.strictObject({
+  format: z.literal('rsched-destruction-certificate'),
+  version: z.literal(1),
+  vaultId: z.string(),
+  time: z.string(),
+  actor: z.string(),
+  files: z.array(z.strictObject({ name: z.string(), bytes: z.number().int().nonnegative(), action: z.enum(['overwritten-and-removed', 'removed', 'absent']) })),
+  deviceId: z.string(),
+  publicKeyPem: z.string(),
+  signature: z.string(),
+});
+
+/** The phrase a person must type to confirm. Short enough to type, specific to this vault. */
+export function destructionPhrase(vaultId: string): string {
+  return `DESTROY VAULT ${vaultId.slice(0, 8).toUpperCase()}`;
+}
+
+export function certificateFileName(vaultId: string): string {
+  return `destruction-certificate-${vaultId}.json`;
+}
+
+/** Reads the vault id from the keystore (no unlock), to show the confirmation phrase. */
+export function readVaultId(dir: string, opts: Pick<VaultContext, 'kdfPolicy'> = {}): string {
+  return readKeystoreFile(vaultPaths(dir).keystore, opts.kdfPolicy ?? PRODUCTION_KDF).vaultId;
+}
+
+export async function destroyVault(
+  opts: { dir: string; slotId: string; password: string; confirmation: string; actor: string } & VaultContext,
+): Promise<DestructionCertificate> {
+  const p = vaultPaths(opts.dir);
+  const vaultId = readVaultId(opts.dir, opts);
+  if (opts.confirmation.trim() !== destructionPhrase(vaultId)) {
+    throw new AppError('CONFIRMATION_REQUIRED', `Type "${destructionPhrase(vaultId)}" to confirm destruction.`);
+  }
+  // Re-authentication: the password must really open the vault (this also yields the device key).
+  const vault = await unlockWithPassword({ ...opts, allowMissingWal: true });
+  let signer;
+  try {
+    if (readVaultInfo(vault.db).vaultId !== vaultId) throw new AppError('KEYSTORE_DAMAGED');
+    signer = getDeviceSigningKey(vault.db);
+  } finally {
+    vault.close();
+  }
+
+  const files: DestructionCertificate['files'] = [];
+  // 1. Key slots first: once these are random, nothing else matters cryptographically.
+  for (const path of [p.keystore, p.keystorePrev]) {
+    if (!existsSync(path)) {
+      files.push({ name: basename(path), bytes: 0, action: 'absent' });
+      continue;
+    }
+    const bytes = overwriteWithRandom(path, randomBytes);
+    rmSync(path);
+    files.push({ name: basename(path), bytes, action: 'overwritten-and-removed' });
+  }
+  fsyncDir(p.dir);
+  // 2. The database and its companions.
+  for (const path of [p.db, p.wal, p.shm, p.session]) {
+    if (!existsSync(path)) {
+      files.push({ name: basename(path), bytes: 0, action: 'absent' });
+      continue;
+    }
+    const bytes = statSync(path).size;
+    rmSync(path);
+    files.push({ name: basename(path), bytes, action: 'removed' });
+  }
+  fsyncDir(p.dir);
+
+  const unsigned = {
+    format: 'rsched-destruction-certificate' as const,
+    version: 1 as const,
+    vaultId,
+    time: opts.clock.now().toISOString(),
+    actor: opts.actor,
+    files,
+    deviceId: signer.deviceId,
+    publicKeyPem: signer.publicKeyPem,
+  };
+  const signature = sign(null, Buffer.from(canonicalJson(unsigned), 'utf8'), signer.privateKey).toString('base64');
+  const cert: DestructionCertificate = { ...unsigned, signature };
+  writeFileAtomic(join(opts.dir, certificateFileName(vaultId)), Buffer.from(JSON.stringify(cert, null, 2) + '\n', 'utf8'));
+  opts.logger.warn('vault destroyed', { vaultId, actor: opts.actor });
+  return cert;
+}
+
+/** True when the certificate is well-formed and its signature verifies with the key it carries. */
+export function verifyDestructionCertificate(cert: unknown, expectedPublicKeyPem?: string): boolean {
+  const parsed = certSchema.safeParse(cert);
+  if (!parsed.success) return false;
+  const { signature, ...unsigned } = parsed.data;
+  if (expectedPublicKeyPem !== undefined && expectedPublicKeyPem.trim() !== unsigned.publicKeyPem.trim()) return false;
+  try {
+    return verify(null, Buffer.from(canonicalJson(unsigned), 'utf8'), createPublicKey(unsigned.publicKeyPem), Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
