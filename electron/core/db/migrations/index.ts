@@ -1,6 +1,5 @@
 import type { Migration } from '../migration';
 import { migration0001VaultMeta } from './0001_vault_meta';
-import { migration0030Schedule } from './0030_schedule';
 
 /**
  * Every schema migration, in order. Versions are consecutive integers; each module appends its own
@@ -9,5 +8,4 @@ import { migration0030Schedule } from './0030_schedule';
  */
 export const MIGRATIONS: Migration[] = [
   migration0001VaultMeta,
-  migration0030Schedule,
 ];
