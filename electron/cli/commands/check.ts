@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+import { parseComplianceInput, toComplianceOutput } from '../../../shared/compliance/interchange';
+import { renderTextReport } from '../../../shared/compliance/report-text';
+import { checkProgram } from '../../../shared/compliance/session';
+import { formatIsoDate } from '../../../shared/compliance/time/civil';
+
+const USAGE = `Usage: rsched check FILE.json [--format json|text]
+       rsched check --vault DIR            (not yet available)
+
+Checks one averaging period of a schedule against the ACGME clinical and educational work-hour
+rules (Common Program Requirements VI.F / 6.20-6.28, and the EM pack where it applies) and prints
+one result per person, rule and period. FILE is the compliance interchange format (see
+docs/compliance.md); "-" reads it from standard input.
+
+Options:
+  --format json   the interchange output: {"results": [...], "notEvaluated": [...]} (default)
+  --format text   a report for people
+
+Exit status: 0 when the check ran, whatever the verdicts; 2 on bad usage or input.
+`;
+
+type Format = 'json' | 'text';
+
+interface CheckArgs {
+  file?: string;
+  vault?: string;
+  format: Format;
+}
+
+function parseArgs(args: string[]): CheckArgs {
+  const out: CheckArgs = { format: 'json' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--format') {
+      const f = value();
+      if (f !== 'json' && f !== 'text') throw new UsageError(`--format must be json or text, not "${f}"`);
+      out.format = f;
+    } else if (flag === '--vault') {
+      out.vault = value();
+    } else if (flag.startsWith('-') && flag !== '-') {
+      throw new UsageError(`unknown option ${flag}`);
+    } else if (out.file === undefined) {
+      out.file = arg;
+    } else {
+      throw new UsageError('give one FILE.json per check (one averaging period per file)');
+    }
+  }
+  return out;
+}
+
+async function readInput(file: string, io: CliIo): Promise<string> {
+  if (file === '-') return io.readStdin();
+  return readFile(resolve(io.cwd, file), 'utf8');
+}
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'Check a schedule period against the ACGME work-hour rules',
+  usage: USAGE,
+  async run(args, io) {
+    const opts = parseArgs(args);
+    if (opts.vault !== undefined) {
+      // The vault does not store schedules yet; checking one will arrive with the schedule tables.
+      io.stderr('rsched check: --vault is not yet available (the vault has no schedule data yet); export the period to a FILE.json and check that\n');
+      return 2;
+    }
+    if (opts.file === undefined) throw new UsageError('missing FILE.json');
+
+    let text: string;
+    try {
+      text = await readInput(opts.file, io);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      io.stderr(`rsched check: cannot read ${opts.file}${code ? ` (${code})` : ''}\n`);
+      return 2;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      io.stderr(`rsched check: ${opts.file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+    const parsed = parseComplianceInput(raw);
+    if (!parsed.ok) {
+      io.stderr(`rsched check: ${opts.file} is not valid compliance input:\n${parsed.errors.map((e) => `  ${e}\n`).join('')}`);
+      return 2;
+    }
+    const { results, notEvaluated } = checkProgram(parsed.program);
+    if (opts.format === 'text') {
+      const period: [string, string] = [formatIsoDate(parsed.periodDays[0]), formatIsoDate(parsed.periodDays[1])];
+      io.stdout(renderTextReport({ timeZone: parsed.program.timeZone, period }, results, notEvaluated));
+    } else {
+      io.stdout(JSON.stringify(toComplianceOutput(results, notEvaluated), null, 2) + '\n');
+    }
+    return 0;
+  },
+};
