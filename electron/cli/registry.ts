@@ -1,4 +1,7 @@
 import type { CliCommand } from './command';
+import { checkCommand } from './commands/check';
 
 /** Every rsched command, in the order `rsched help` lists them. Add one line per command module. */
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [
+  checkCommand,
+];
