@@ -1,21 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deriveKek } from '../../electron/core/vault/kdf';
-import { openSlot, readKeystoreFile } from '../../electron/core/vault/keystore';
-import { PASSWORD, makeVault, tempRoot } from './helpers';
+import { dekOf, makeVault, tempRoot } from './helpers';
 import { decryptDbFile, decryptWalFile } from './sqlcipher-pages';
-
-/** The DEK, recovered the way an attacker with the password would: keystore + scrypt + GCM. */
-async function dekOf(dir: string, policy: Parameters<typeof readKeystoreFile>[1]): Promise<Buffer> {
-  const body = readKeystoreFile(join(dir, 'keystore.json'), policy);
-  const slot = body.slots.find((s) => s.slotId === 'user:admin');
-  if (!slot || slot.kind !== 'password') throw new Error('no slot');
-  const kek = await deriveKek(PASSWORD, Buffer.from(slot.kdf.salt, 'base64'), slot.kdf);
-  const dek = openSlot(body.vaultId, slot, kek);
-  if (!dek) throw new Error('no dek');
-  return dek;
-}
 
 const NAME = 'Zebulon Quixley-Marchetti';
 const EMAIL = 'zebulon.quixley@example-hospital.org';

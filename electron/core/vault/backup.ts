@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -21,11 +21,13 @@ import { snapshotTo } from './rekey-file';
 /**
  * Encrypted backup: one authenticated file.
  *
- *   "RSCHEDBK" | u32 BE header length | header (canonical JSON) | body ciphertext | GCM tag (16)
+ *   "RSCHEDBK" | u32 BE header length | header (canonical JSON) | SHA-256(header) | body ciphertext | GCM tag (16)
  *
  * body plaintext = u32 keystore length | keystore bytes | DEK (32) | VACUUM INTO snapshot bytes
  * The body is AES-256-GCM under a random backup key BK with the header bytes as associated data,
- * so changing any byte of the file (header, body, tag, or truncation) fails the tag.
+ * so changing any byte of the file (header, body, tag, or truncation) fails the tag. The header
+ * digest is not a security control (anyone can recompute it); it lets accidental damage to the
+ * header be reported as damage instead of as a wrong recovery key or passphrase.
  *
  * BK is sealed twice in the header:
  *  - under HKDF(DEK): reachable with the recovery key, via a copy of the vault's recovery slot
@@ -39,6 +41,7 @@ const MAGIC = Buffer.from('RSCHEDBK', 'latin1');
 const FORMAT = 'rsched-backup';
 const VERSION = 1;
 const TAG_BYTES = 16;
+const DIGEST_BYTES = 32;
 const MAX_HEADER = 64 * 1024;
 const CHUNK = 1 << 20;
 
@@ -173,7 +176,7 @@ export async function writeBackup(opts: {
     const headerBytes = Buffer.from(canonicalJson(header), 'utf8');
 
     sink = await (opts.sinkFactory ?? fileSink)(tmp);
-    await sink.write(Buffer.concat([MAGIC, u32(headerBytes.length), headerBytes]));
+    await sink.write(Buffer.concat([MAGIC, u32(headerBytes.length), headerBytes, createHash('sha256').update(headerBytes).digest()]));
     const cipher = createCipheriv('aes-256-gcm', bk, bodyIv, { authTagLength: TAG_BYTES });
     cipher.setAAD(headerBytes);
     const dekCopy = Buffer.from(opts.dek);
@@ -229,12 +232,14 @@ function readExactly(fd: number, length: number, position: number): Buffer {
 }
 
 function readHeader(fd: number, fileSize: number): { header: BackupHeader; headerBytes: Buffer; bodyStart: number } {
-  if (fileSize < MAGIC.length + 4 + TAG_BYTES) throw tampered('too short');
+  if (fileSize < MAGIC.length + 4 + DIGEST_BYTES + TAG_BYTES) throw tampered('too short');
   const start = readExactly(fd, MAGIC.length + 4, 0);
   if (!start.subarray(0, MAGIC.length).equals(MAGIC)) throw tampered('not a backup');
   const len = start.readUInt32BE(MAGIC.length);
   if (len === 0 || len > MAX_HEADER) throw tampered('header size');
   const headerBytes = readExactly(fd, len, MAGIC.length + 4);
+  const digest = readExactly(fd, DIGEST_BYTES, MAGIC.length + 4 + len);
+  if (!createHash('sha256').update(headerBytes).digest().equals(digest)) throw tampered('header digest');
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
@@ -243,7 +248,7 @@ function readHeader(fd: number, fileSize: number): { header: BackupHeader; heade
   }
   const parsed = headerSchema.safeParse(raw);
   if (!parsed.success) throw tampered('header');
-  const bodyStart = MAGIC.length + 4 + len;
+  const bodyStart = MAGIC.length + 4 + len + DIGEST_BYTES;
   if (fileSize !== bodyStart + parsed.data.bodyBytes + TAG_BYTES) throw tampered('length');
   return { header: parsed.data, headerBytes, bodyStart };
 }
