@@ -1,6 +1,6 @@
 import { averagingWindows, leaveDaysOf, resolvePeriod } from './periods';
 import { cprRuleSetFor, EM_PACK_VERSION } from './rules/catalog';
-import type { RuleContext } from './rules/context';
+import { periodText, type RuleContext } from './rules/context';
 import { check1in7, check80h, checkHomeCall, checkQ3 } from './rules/averaged';
 import { check14h, check24h, check24plus4, check8h } from './rules/continuous';
 import { checkPgy1Moonlighting } from './rules/moonlighting';
@@ -81,6 +81,7 @@ export function checkWindow(
     cal,
     cprRuleSet: cprRuleSetFor(window.startDay, pinnedRuleSet),
     emRuleSet: EM_PACK_VERSION,
+    periodDates: periodText(window.startDay, window.endDay),
   };
   const results = [
     check80h(ctx),

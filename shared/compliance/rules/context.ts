@@ -16,6 +16,8 @@ export interface RuleContext {
   cprRuleSet: string;
   /** Rule-set id stamped on EM results. */
   emRuleSet: string;
+  /** The period as dates, computed once and shared by every row of the window (treat as immutable). */
+  periodDates: [string, string];
 }
 
 export function periodText(startDay: number, endDay: number): [string, string] {
@@ -28,7 +30,7 @@ export function makeResult(
   verdict: Verdict,
   values: Record<string, MetricValue>,
   explanation: string,
-  days: [number, number] = [ctx.period.startDay, ctx.period.endDay],
+  dates: [string, string] = ctx.periodDates,
 ): RuleResult {
   const def = RULES[ruleId];
   return {
@@ -38,7 +40,7 @@ export function makeResult(
     citations: def.citations,
     severity: def.severity,
     verdict,
-    period: periodText(days[0], days[1]),
+    period: dates,
     values,
     explanation,
   };

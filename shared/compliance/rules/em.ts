@@ -1,4 +1,4 @@
-import { makeResult, type RuleContext } from './context';
+import { makeResult, periodText, type RuleContext } from './context';
 import { hoursText, hoursValue, plural } from '../format';
 import { formatIsoDate } from '../time/civil';
 import { freeDays, lowerBound, minutesWithin } from '../spans';
@@ -90,7 +90,7 @@ export function checkEmWeeks(ctx: RuleContext): RuleResult[] {
   const oneInSeven: RuleResult[] = [];
   for (let first = period.startDay; first <= period.endDay; first += 7) {
     const last = Math.min(first + 6, period.endDay);
-    const days: [number, number] = [first, last];
+    const days = periodText(first, last);
     const from = cal.dayStart(first);
     const to = cal.dayStart(last + 1);
     const label = `week ${formatIsoDate(first)}..${formatIsoDate(last)}`;

@@ -57,9 +57,17 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+const isoDateCache = new Map<number, string>();
+
+/** "YYYY-MM-DD". Memoised: a full-year check formats the same few hundred dates thousands of times. */
 export function formatIsoDate(epochDay: number): string {
-  const { year, month, day } = civilFromDays(epochDay);
-  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+  let text = isoDateCache.get(epochDay);
+  if (text === undefined) {
+    const { year, month, day } = civilFromDays(epochDay);
+    text = `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+    if (isoDateCache.size < 100_000) isoDateCache.set(epochDay, text);
+  }
+  return text;
 }
 
 /** "YYYY-MM-DD HH:MM" for a local wall-clock time given as minutes since local 1970-01-01 00:00. */
