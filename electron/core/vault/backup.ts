@@ -10,7 +10,7 @@ import { assertNotTooNew } from '../db/migrate';
 import type { Logger } from '../logger';
 import { open as openSealed, seal } from './aead';
 import { fsyncDir, fsyncFile } from './atomic-file';
-import { checkPages, harden, tryOpen } from './connection';
+import { checkPages, harden, isNotADbError, tryOpen } from './connection';
 import { PRODUCTION_KDF, paramsAcceptable, type KdfPolicy } from './kdf';
 import { newScryptParams, openSlot, parseKeystore, passwordKek, recoveryKek, serializeKeystore, type KeystoreBody } from './keystore';
 import { readVaultInfo } from './meta';
@@ -206,6 +206,7 @@ export async function writeBackup(opts: {
     if (sink) await sink.abort();
     rmSync(tmp, { force: true });
     if (err instanceof AppError) throw err;
+    if (isNotADbError(err)) throw new AppError('DATABASE_DAMAGED', 'The vault database is damaged; no backup was written.', { cause: err });
     throw diskError(err);
   } finally {
     bk.fill(0);
