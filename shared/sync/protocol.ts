@@ -20,7 +20,7 @@ import {
  * distinct domain per message kind so a signature made for one kind can never be replayed as
  * another (an enrollment request can never pass for a batch).
  */
-export const SYNC_VERSION = 1;
+export const SYNC_VERSION = 1 as const;
 
 export const DOMAINS = {
   enrollRequest: 'rsched-sync/v1/enroll-request',
