@@ -13,7 +13,7 @@ import {
 } from '../shared/sync/protocol';
 import type { Clock } from '../electron/core/clock';
 import type { Logger } from '../electron/core/logger';
-import { checkpointDigest, verifyCheckpoint } from '../electron/core/sync/protocol/checkpoint';
+import { checkpointDigest, parseCheckpoint, verifyCheckpoint, type CheckpointFields } from '../electron/core/sync/protocol/checkpoint';
 import { checkEntry } from '../electron/core/sync/protocol/entry';
 import { publicKeyFromRaw, recipientId, signBody, verifyBody } from '../electron/core/sync/protocol/keys';
 import { bytesEqual, compactRange, emptyRoot, isConsistent, leafHashOf, rootOfLeaves } from '../electron/core/sync/protocol/merkle';
@@ -115,10 +115,15 @@ export class Ingestor {
       if (batch.deviceId !== deviceId) throw new Refused('BAD_REQUEST', 'batch.deviceId does not match the envelope deviceId');
       const key = this.deviceKey(device);
       if (!verifyBody(DOMAINS.batch, batch, signature, key)) throw new Refused('BAD_SIGNATURE', 'batch signature does not verify with the enrolled device key');
-      if (batch.checkpoint.origin !== device.origin) throw new Refused('BAD_CHECKPOINT', 'checkpoint.origin is not the origin enrolled for this device');
       if (!verifyCheckpoint(batch.checkpoint, key)) throw new Refused('BAD_CHECKPOINT', 'checkpoint signature does not verify with the enrolled device key');
+      const cp = parseCheckpoint(batch.checkpoint);
+      if (!cp) throw new Refused('BAD_CHECKPOINT', 'checkpoint.body is not a checkpoint (origin, size, root, time lines)');
+      if (cp.origin !== device.origin) throw new Refused('BAD_CHECKPOINT', 'checkpoint origin is not the origin enrolled for this device');
+      if (cp.size !== batch.base.size + batch.entries.length) {
+        throw new Refused('BAD_REQUEST', `invalid batch: checkpoint size ${cp.size} != base.size ${batch.base.size} + ${batch.entries.length} entries`);
+      }
       const id = deviceId;
-      return await this.serialized(id, () => this.apply(device, batch));
+      return await this.serialized(id, () => this.apply(device, batch, cp));
     } catch (err) {
       if (err instanceof Refused) {
         const error: Refusal = { refusal: err.refusal, message: err.message, ...err.extra };
@@ -156,7 +161,7 @@ export class Ingestor {
     if (size === head.size) return head.root;
     const r = await this.deps.store.getReceiptAtSize(deviceId, size);
     if (r) return fromBase64(r.receipt.root);
-    return rootOfLeaves(await this.deps.store.getLeafHashes(deviceId, 1, size));
+    return rootOfLeaves(await this.deps.store.getLeafHashes(deviceId, 0, size - 1));
   }
 
   private async alert(deviceId: string, kind: AlertKind, detail: string, batch: BatchBody, latest: SignedReceipt | null): Promise<void> {
@@ -177,7 +182,7 @@ export class Ingestor {
     throw new Refused(kind === 'fork' ? 'FORK_DETECTED' : 'ROLLBACK_DETECTED', detail, latest ? { latest } : {});
   }
 
-  private async apply(device: DeviceRecord, batch: BatchBody): Promise<IngestResult> {
+  private async apply(device: DeviceRecord, batch: BatchBody, cp: CheckpointFields): Promise<IngestResult> {
     const { store } = this.deps;
     const deviceId = device.deviceId;
     const digest = checkpointDigest(batch.checkpoint);
@@ -187,8 +192,8 @@ export class Ingestor {
     const head = (await store.getHead(deviceId)) ?? { size: 0, root: emptyRoot(), frontier: [] };
     const S = head.size;
     const b = batch.base.size;
-    const n = batch.checkpoint.size;
-    const cpRoot = fromBase64(batch.checkpoint.root);
+    const n = cp.size;
+    const cpRoot = cp.root;
 
     if (n < S) {
       const ours = await this.rootAt(deviceId, n, head);
@@ -198,7 +203,7 @@ export class Ingestor {
       return this.refuseDivergence(deviceId, 'rollback', `rollback: new checkpoint at size ${n} is smaller than the accepted size ${S}`, batch);
     }
     if (b > S) {
-      throw new Refused('SEQUENCE_GAP', `sequence gap: batch starts at ${b + 1} but the server expects ${S + 1}`, { expectedSeq: S + 1 });
+      throw new Refused('SEQUENCE_GAP', `sequence gap: batch starts at seq ${b} but the server expects seq ${S}`, { expectedSeq: S });
     }
     if (!bytesEqual(await this.rootAt(deviceId, b, head), fromBase64(batch.base.root))) {
       return this.refuseDivergence(deviceId, 'fork', `fork: base at size ${b} differs from the tree the server accepted`, batch);
@@ -209,19 +214,19 @@ export class Ingestor {
     const times: Array<string | null> = new Array<string | null>(batch.entries.length);
     for (let i = 0; i < batch.entries.length; i++) {
       const text = batch.entries[i] as string;
-      const c = checkEntry(text);
-      if (!c.ok) throw new Refused('BAD_REQUEST', `invalid batch: entries.${i} (seq ${b + 1 + i}) ${c.problem}`);
+      const c = checkEntry(text, b + i);
+      if (!c.ok) throw new Refused('BAD_REQUEST', `invalid batch: entries.${i} (seq ${b + i}) ${c.problem}`);
       times[i] = c.time;
       leaves[i] = leafHashOf(text);
     }
 
     // Overlap with what we already hold (a resend after a lost receipt) must be identical.
-    const overlapEnd = Math.min(n, S);
+    const overlapEnd = Math.min(n, S); // exclusive
     if (overlapEnd > b) {
-      const stored = await store.getLeafHashes(deviceId, b + 1, overlapEnd);
-      for (let seq = b + 1; seq <= overlapEnd; seq++) {
-        const mine = stored[seq - b - 1];
-        if (!mine || !bytesEqual(mine, leaves[seq - b - 1] as Uint8Array)) {
+      const stored = await store.getLeafHashes(deviceId, b, overlapEnd - 1);
+      for (let seq = b; seq < overlapEnd; seq++) {
+        const mine = stored[seq - b];
+        if (!mine || !bytesEqual(mine, leaves[seq - b] as Uint8Array)) {
           return this.refuseDivergence(deviceId, 'fork', `fork: entry ${seq} differs from the entry the server accepted earlier`, batch);
         }
       }
@@ -232,7 +237,7 @@ export class Ingestor {
     const newRoot = range.root();
     if (!bytesEqual(newRoot, cpRoot)) {
       await this.alert(deviceId, 'bad-batch', `entries do not hash to the signed checkpoint root (size ${n})`, batch, null);
-      throw new Refused('ROOT_MISMATCH', `entries ${b + 1}..${n} do not hash to checkpoint.root`);
+      throw new Refused('ROOT_MISMATCH', `entries ${b}..${n - 1} do not hash to the checkpoint root`);
     }
     const proof = batch.consistency.map((h) => fromBase64(h));
     if (!isConsistent(b, fromBase64(batch.base.root), n, cpRoot, proof)) {
@@ -247,8 +252,8 @@ export class Ingestor {
 
     const receipt = this.signReceipt(deviceId, n, toBase64(newRoot));
     const entries: NewEntry[] = [];
-    for (let seq = S + 1; seq <= n; seq++) {
-      const i = seq - b - 1;
+    for (let seq = S; seq < n; seq++) {
+      const i = seq - b;
       entries.push({ seq, leafHash: leaves[i] as Uint8Array, canonical: batch.entries[i] as string, entryTime: times[i] ?? null });
     }
     const done = await store.appendBatch({
@@ -261,7 +266,7 @@ export class Ingestor {
       receipt,
     });
     if (done === 'conflict') throw new Refused('BUSY', 'another batch for this device was stored meanwhile; retry', { retryAfterMs: 100 });
-    this.deps.logger.info('sync batch accepted', { deviceId, from: S + 1, to: n });
+    this.deps.logger.info('sync batch accepted', { deviceId, fromSeq: S, toSeq: n - 1 });
     return { ok: true, receipt, deviceId, storedEntries: entries.length };
   }
 

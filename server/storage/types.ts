@@ -97,7 +97,7 @@ export interface ServerStore {
 
   /** null before the first accepted batch (size 0). */
   getHead(deviceId: string): Promise<DeviceHead | null>;
-  /** Leaf hashes for seq in [fromSeq, toSeq], in order. */
+  /** Leaf hashes for seq (0-based leaf index) in [fromSeq, toSeq], in order. */
   getLeafHashes(deviceId: string, fromSeq: number, toSeq: number): Promise<Uint8Array[]>;
   getReceiptByCheckpoint(deviceId: string, checkpointDigest: string): Promise<SignedReceipt | null>;
   /** The receipt issued for the tree at exactly `size`, if any. */

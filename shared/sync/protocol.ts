@@ -85,12 +85,13 @@ export type EnrollResponseFile = z.infer<typeof enrollResponseFile>;
 // ---------------------------------------------------------------------------------------------
 // Batches
 
-/** A checkpoint as the device's audit log signed it: {origin, size, root, time} + Ed25519 signature. */
+/**
+ * A checkpoint exactly as the device's audit log signed it: the C2SP tlog-checkpoint body
+ * (`<origin>\n<size>\n<base64 root>\ntime <ISO>\n`) and the Ed25519 signature over those bytes.
+ * The body is parsed by the audit trail's own parser (electron/core/sync/protocol/checkpoint.ts).
+ */
 export const checkpointSchema = z.strictObject({
-  origin: z.string().min(1).max(LIMITS.maxOriginLength),
-  size: treeSize,
-  root: sha256B64('checkpoint root'),
-  time: z.string().min(1).max(64),
+  body: z.string().min(8).max(LIMITS.maxOriginLength + 160),
   signature: ed25519SignatureB64,
 });
 export type WireCheckpoint = z.infer<typeof checkpointSchema>;
@@ -99,32 +100,23 @@ export type WireCheckpoint = z.infer<typeof checkpointSchema>;
 export const treeHeadSchema = z.strictObject({ size: treeSize, root: sha256B64('tree root') });
 export type TreeHead = z.infer<typeof treeHeadSchema>;
 
-export const batchBody = z
-  .strictObject({
-    format: z.literal('rsched-sync-batch'),
-    version: z.literal(SYNC_VERSION),
-    deviceId: deviceIdSchema,
-    base: treeHeadSchema,
-    /**
-     * Canonical JSON of audit entries base.size+1 .. checkpoint.size, exactly the bytes the log
-     * hashed at write time (the server recomputes every leaf hash from these). Sequence numbers
-     * are implied by position, so they cannot disagree with the tree.
-     */
-    entries: z.array(z.string().min(2).max(LIMITS.maxEntryBytes)).max(LIMITS.maxEntriesPerBatch),
-    checkpoint: checkpointSchema,
-    /** RFC 9162 consistency proof from base to checkpoint. */
-    consistency: z.array(sha256B64('proof hash')).max(LIMITS.maxProofHashes),
-    createdAt: isoInstant,
-  })
-  .superRefine((b, ctx) => {
-    if (b.checkpoint.size !== b.base.size + b.entries.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['entries'],
-        message: `checkpoint.size (${b.checkpoint.size}) must equal base.size (${b.base.size}) + number of entries (${b.entries.length})`,
-      });
-    }
-  });
+export const batchBody = z.strictObject({
+  format: z.literal('rsched-sync-batch'),
+  version: z.literal(SYNC_VERSION),
+  deviceId: deviceIdSchema,
+  base: treeHeadSchema,
+  /**
+   * Canonical JSON of audit entries seq = base.size .. checkpoint size - 1 (seq is the 0-based
+   * leaf index), exactly the bytes the log hashed at write time: the server recomputes every leaf
+   * hash from these. Positions are implied, so they cannot disagree with the tree; the server also
+   * checks each entry's own `seq` field against its position.
+   */
+  entries: z.array(z.string().min(2).max(LIMITS.maxEntryBytes)).max(LIMITS.maxEntriesPerBatch),
+  checkpoint: checkpointSchema,
+  /** RFC 9162 consistency proof from base to checkpoint. */
+  consistency: z.array(sha256B64('proof hash')).max(LIMITS.maxProofHashes),
+  createdAt: isoInstant,
+});
 export type BatchBody = z.infer<typeof batchBody>;
 
 export const signedBatch = z.strictObject({ batch: batchBody, signature: ed25519SignatureB64 });
@@ -171,7 +163,7 @@ export type SignedReceipt = z.infer<typeof signedReceipt>;
 // ---------------------------------------------------------------------------------------------
 // Server answers
 
-/** Why the server refused a batch. `expectedSeq` accompanies SEQUENCE_GAP. */
+/** Why the server refused a batch. `expectedSeq` (the next 0-based seq the server expects = its tree size) accompanies SEQUENCE_GAP. */
 export const SYNC_REFUSALS = [
   'BAD_REQUEST',
   'TOO_LARGE',

@@ -1,28 +1,27 @@
 import { canonicalJson } from '../../../../shared/canonical-json';
+import { AuditEntry } from '../../../../shared/audit/entry';
 
 /**
- * Adapter over the audit trail's entry format: what the server checks about one entry beyond its
- * leaf hash. An entry must be a JSON object in canonical form (so the bytes the hospital archives
- * are the bytes the device hashed, and re-canonicalizing them later gives the same leaf), and its
- * time, when present, is indexed for `rsched server audit --from --to`.
+ * Adapter over the audit trail's entry schema (shared/audit/entry.ts): what the server checks about
+ * one entry beyond its leaf hash. The entry must be canonical JSON (so the bytes the hospital keeps
+ * are the bytes the device hashed), valid against the audit entry schema, and its own `seq` must be
+ * its position in the tree. Its time is indexed for `rsched server audit --from --to`.
  */
-export type EntryCheck = { ok: true; time: string | null } | { ok: false; problem: string };
+export type EntryCheck = { ok: true; time: string } | { ok: false; problem: string };
 
-const TIME_FIELDS = ['at', 'time', 'timestamp'] as const;
-
-export function checkEntry(canonical: string): EntryCheck {
+export function checkEntry(canonical: string, expectedSeq: number): EntryCheck {
   let value: unknown;
   try {
     value = JSON.parse(canonical);
   } catch {
     return { ok: false, problem: 'is not JSON' };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: 'is not a JSON object' };
-  if (canonicalJson(value) !== canonical) return { ok: false, problem: 'is not in canonical JSON form' };
-  const record = value as Record<string, unknown>;
-  for (const f of TIME_FIELDS) {
-    const t = record[f];
-    if (typeof t === 'string' && t.length <= 64) return { ok: true, time: t };
+  const parsed = AuditEntry.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { ok: false, problem: `is not an audit entry (${first ? `${first.path.map(String).join('.') || '(root)'}: ${first.message}` : 'schema'})` };
   }
-  return { ok: true, time: null };
+  if (parsed.data.seq !== expectedSeq) return { ok: false, problem: `has seq ${parsed.data.seq} at position ${expectedSeq}` };
+  if (canonicalJson(value) !== canonical) return { ok: false, problem: 'is not in canonical JSON form' };
+  return { ok: true, time: parsed.data.time };
 }
