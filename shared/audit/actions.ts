@@ -1,0 +1,124 @@
+/**
+ * The enumerated audit actions. An entry's action must be one of these (the log refuses others),
+ * so search filters and reports can rely on a closed vocabulary. docs/audit-trail.md lists them
+ * (a test keeps the two equal). Names are `<area>.<verb>`; reads that matter have their own verbs.
+ *
+ * Adding an action is a format-compatible change (old entries stay valid); renaming or removing
+ * one is not: entries already written keep the old name forever.
+ */
+export const AUDIT_ACTIONS = {
+  // Vault and keys
+  'vault.create': 'A vault was created on this device',
+  'vault.unlock': 'The vault was unlocked',
+  'vault.lock': 'The vault was locked (manual, idle, suspend)',
+  'vault.rekey': 'The data key was replaced (PRAGMA rekey)',
+  'vault.slot_add': 'A key slot (user or recovery) was added',
+  'vault.slot_remove': 'A key slot was removed',
+  'vault.recovery_used': 'The recovery key unlocked the vault',
+  'vault.backup': 'An encrypted backup was written',
+  'vault.restore': 'The vault was restored from a backup',
+  'vault.destroy': 'Emergency destruction of the vault',
+  // Authentication and sessions
+  'auth.login': 'A sign-in attempt (outcome tells success or failure)',
+  'auth.logout': 'A user signed out',
+  'auth.session_expired': 'A session ended by idle or absolute timeout',
+  'auth.reauthenticate': 'A user re-entered credentials before a sensitive change',
+  'auth.mfa_enroll': 'A user enrolled an authenticator (TOTP)',
+  'auth.mfa_reset': 'An administrator reset a user\'s authenticator',
+  'auth.password_change': 'A user changed their own password',
+  'auth.consent_accept': 'A user accepted the confidentiality notice',
+  // Accounts
+  'user.create': 'A user account was created',
+  'user.update': 'A user account was changed',
+  'user.role_change': 'A user account\'s role changed',
+  'user.disable': 'A user account was disabled',
+  'user.enable': 'A user account was re-enabled',
+  'user.unlock': 'A locked account was unlocked',
+  'user.password_reset': 'An administrator reset a user\'s password',
+  // People (the only entries whose before/after may carry names)
+  'person.create': 'A person record was created',
+  'person.update': 'A person record was changed',
+  'person.delete': 'A person record was removed',
+  'person.read_details': 'Protected details of a person were displayed',
+  // Scheduling
+  'rotation.create': 'A rotation was created',
+  'rotation.update': 'A rotation was changed',
+  'rotation.delete': 'A rotation was removed',
+  'block.create': 'A block was created',
+  'block.update': 'A block was changed',
+  'block.delete': 'A block was removed',
+  'assignment.create': 'A resident was assigned to a rotation block',
+  'assignment.update': 'An assignment was changed',
+  'assignment.delete': 'An assignment was removed',
+  'shift.create': 'A call or shift was created',
+  'shift.update': 'A call or shift was changed',
+  'shift.delete': 'A call or shift was removed',
+  'schedule.generate': 'The solver produced a draft schedule',
+  'schedule.publish': 'A schedule version was published',
+  'schedule.rollback': 'A published schedule was rolled back',
+  // Absences and swaps
+  'absence.request': 'An absence was requested',
+  'absence.update': 'An absence was changed',
+  'absence.approve': 'An absence was approved',
+  'absence.deny': 'An absence was denied',
+  'absence.cancel': 'An absence was cancelled',
+  'absence.read_details': 'Absence reasons, notes or locations were displayed',
+  'swap.request': 'A swap was requested',
+  'swap.approve': 'A swap was approved',
+  'swap.deny': 'A swap was denied',
+  // Compliance
+  'compliance.acknowledge': 'A compliance violation was acknowledged with a reason',
+  // Settings
+  'settings.update': 'A policy or setting was changed',
+  // The audit trail itself
+  'audit.search': 'The audit trail was searched (who read the logs)',
+  'audit.export': 'The audit trail was exported with a signed manifest',
+  'audit.verify': 'The audit trail was verified',
+  'audit.checkpoint_refused': 'The device refused to sign a checkpoint inconsistent with an earlier one',
+  'audit.retention_redact': 'Payloads past their retention were destroyed; leaf hashes kept',
+  // Exports
+  'export.schedule_xlsx': 'A schedule was exported to XLSX',
+  'export.schedule_csv': 'A schedule was exported to CSV',
+  'export.schedule_ical': 'A schedule was exported to iCalendar',
+  'export.schedule_pdf': 'A schedule was exported to PDF',
+  'export.people_csv': 'The people directory was exported to CSV',
+  // Emergency access
+  'breakglass.start': 'Break-glass emergency access began (reason required)',
+  'breakglass.read': 'A record was read under break-glass access',
+  'breakglass.end': 'Break-glass access ended or expired',
+  // Security operations
+  'incident.open': 'A security incident was opened',
+  'incident.update': 'A security incident was updated',
+  'incident.close': 'A security incident was closed',
+  // Synchronisation with the hospital server
+  'sync.enroll': 'The device enrolled with the hospital server',
+  'sync.push': 'Changes were sent to the hospital server',
+  'sync.pull': 'Changes were received from the hospital server',
+  'sync.unenroll': 'The device left the hospital server',
+  // Generic
+  'access.denied': 'A call was refused before it ran (resource = the call name)',
+  'system.migrate': 'The database schema was migrated',
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+export const AUDIT_ACTION_NAMES = Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]];
+
+const ACTION_SET: ReadonlySet<string> = new Set(AUDIT_ACTION_NAMES);
+export function isAuditAction(value: string): value is AuditAction {
+  return ACTION_SET.has(value);
+}
+
+/** Actions that record a read (no data changed); recordRead accepts only these. */
+export const READ_ACTIONS: readonly AuditAction[] = [
+  'person.read_details',
+  'absence.read_details',
+  'audit.search',
+  'audit.export',
+  'audit.verify',
+  'breakglass.read',
+  'export.schedule_xlsx',
+  'export.schedule_csv',
+  'export.schedule_ical',
+  'export.schedule_pdf',
+  'export.people_csv',
+];

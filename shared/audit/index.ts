@@ -1,0 +1,5 @@
+export * from './actions';
+export * from './entry';
+export * from './filter';
+export * from './export';
+export * from './verify';
