@@ -1,7 +1,9 @@
 import type { CliCommand } from './command';
 import { checkCommand } from './commands/check';
+import { vaultCommand } from './commands/vault';
 
 /** Every rsched command, in the order `rsched help` lists them. Add one line per command module. */
 export const COMMANDS: CliCommand[] = [
   checkCommand,
+  vaultCommand,
 ];
