@@ -24,7 +24,8 @@ const RESOURCE_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 const COMPONENT = /^[a-z][a-z0-9_-]{0,63}$/;
 const DETAIL_KEY = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/;
 /** Field names that carry a person's name. Allowed only in before/after of a person record. */
-const NAME_FIELD = /^(name|names|firstName|lastName|middleName|fullName|displayName|givenName|familyName|surname|preferredName)$/i;
+// `name` alone is a label (rotation, shift type, program), not a person: person names live in displayName etc.
+const NAME_FIELD = /^(firstName|lastName|middleName|fullName|displayName|givenName|familyName|surname|preferredName)$/i;
 
 function isId(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= 128;

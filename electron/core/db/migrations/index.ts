@@ -1,5 +1,8 @@
 import type { Migration } from '../migration';
 import { migration0001VaultMeta } from './0001_vault_meta';
+import { migration0020Accounts } from './0020_accounts';
+import { migration0010AuditLog } from './0010_audit_log';
+import { migration0030Schedule } from './0030_schedule';
 
 /**
  * Every schema migration, in order. Versions are consecutive integers; each module appends its own
@@ -8,4 +11,7 @@ import { migration0001VaultMeta } from './0001_vault_meta';
  */
 export const MIGRATIONS: Migration[] = [
   migration0001VaultMeta,
+  migration0020Accounts,
+  migration0010AuditLog,
+  migration0030Schedule,
 ];
