@@ -3,6 +3,7 @@ import { migration0001VaultMeta } from './0001_vault_meta';
 import { migration0020Accounts } from './0020_accounts';
 import { migration0010AuditLog } from './0010_audit_log';
 import { migration0030Schedule } from './0030_schedule';
+import { migration0050Sync } from './0050_sync';
 
 /**
  * Every schema migration, in order. Versions are consecutive integers; each module appends its own
@@ -14,4 +15,5 @@ export const MIGRATIONS: Migration[] = [
   migration0020Accounts,
   migration0010AuditLog,
   migration0030Schedule,
+  migration0050Sync,
 ];

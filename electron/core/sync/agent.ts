@@ -1,0 +1,143 @@
+import { AppError } from '../../../shared/errors';
+import type { Logger } from '../logger';
+import type { DeviceSync } from './device';
+import { PinMismatchError, TransportError, type SyncTransport } from './transport';
+
+/**
+ * Drives DeviceSync over a transport: a periodic push, "sync now", and exponential backoff with
+ * full jitter after failures (delay = random(0, min(max, base * 2^failures))), so a fleet of
+ * devices coming back after a server outage does not hammer it in lockstep.
+ */
+export interface SyncAgentOptions {
+  intervalMs: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Batches per run at most (a long backlog continues on the next run). */
+  maxBatchesPerRun?: number;
+  random?: () => number;
+  logger: Logger;
+}
+
+export interface SyncRunResult {
+  pushed: number;
+  ackedSize: number;
+  caughtUp: boolean;
+  error: string | null;
+  halted: boolean;
+}
+
+export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: () => number): number {
+  const cap = Math.min(maxMs, baseMs * 2 ** Math.min(failures, 30));
+  return Math.floor(random() * cap);
+}
+
+export class SyncAgent {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<SyncRunResult> | null = null;
+  private stopped = true;
+  private readonly base: number;
+  private readonly max: number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly device: DeviceSync,
+    private readonly transport: SyncTransport,
+    private readonly o: SyncAgentOptions,
+  ) {
+    this.base = o.backoffBaseMs ?? 1000;
+    this.max = o.backoffMaxMs ?? 5 * 60_000;
+    this.random = o.random ?? Math.random;
+  }
+
+  /** Checks the log against the receipts, then pushes periodically. */
+  start(): void {
+    this.stopped = false;
+    this.device.checkLogExtendsReceipts();
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Pushes now; joins a run already in progress rather than starting a second one. */
+  syncNow(): Promise<SyncRunResult> {
+    if (!this.running) {
+      this.running = this.run().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  /** When the next periodic run should happen after a result. */
+  nextDelay(result: SyncRunResult): number {
+    if (result.error === null) return result.caughtUp ? this.o.intervalMs : 0;
+    return backoffDelay(this.device.status().failures, this.base, this.max, this.random);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.syncNow().then(
+        (r) => {
+          if (!r.halted) this.schedule(this.nextDelay(r));
+        },
+        (err: unknown) => {
+          this.o.logger.error('sync run failed', { err });
+          this.schedule(backoffDelay(this.device.status().failures, this.base, this.max, this.random));
+        },
+      );
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async run(): Promise<SyncRunResult> {
+    const result = (error: string | null, pushed: number, halted = false): SyncRunResult => {
+      const s = this.device.status();
+      return { pushed, ackedSize: s.ackedSize, caughtUp: s.pendingEntries === 0, error, halted: halted || s.halted };
+    };
+    if (this.device.status().halted) return result('sync is halted after a tamper alert or revocation', 0, true);
+    if (this.device.checkLogExtendsReceipts().length > 0) return result('tamper alert: the log no longer extends the server receipts', 0, true);
+    let pushed = 0;
+    const limit = this.o.maxBatchesPerRun ?? 100;
+    for (let i = 0; i < limit; i++) {
+      let env;
+      try {
+        env = this.device.nextBatch();
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        return result(msg, pushed, err instanceof AppError && err.code === 'AUDIT_TAMPERED');
+      }
+      if (!env) return result(null, pushed);
+      this.device.noteAttempt();
+      let answer;
+      try {
+        answer = await this.transport.push(env);
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        this.device.noteTransportFailure(msg);
+        if (err instanceof PinMismatchError || err instanceof TransportError || err instanceof AppError) return result(msg, pushed);
+        throw err;
+      }
+      const outcome = this.device.applyAnswer(answer);
+      switch (outcome.kind) {
+        case 'acked':
+          pushed++;
+          break;
+        case 'gap':
+          break; // rebuilt from the server's size on the next iteration
+        case 'retry':
+        case 'failed':
+          return result(outcome.refusal.message, pushed);
+        case 'halted':
+          return result(outcome.reason, pushed, true);
+      }
+    }
+    return result(null, pushed);
+  }
+}
