@@ -1,9 +1,10 @@
 import { contract, type AppContract } from '../../shared/contract/index';
+import { createAccounts, type Accounts, type LockReason } from './accounts/index';
+import { createFieldFilter } from './accounts/field-filter';
 import { systemClock, type Clock } from './clock';
 import { createDispatcher, type CoreServices, type Dispatcher, type Handlers } from './dispatcher';
 import { randomIds, type IdGenerator } from './ids';
 import { createLogger, type Logger } from './logger';
-import { MemorySessions } from './session';
 import { systemHandlers } from './system/handlers';
 import { APP_VERSION } from './version';
 
@@ -14,13 +15,24 @@ export interface CoreOptions {
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;
+  /** The vault was locked (idle, OS lock screen, logout): the shell reloads the renderer. */
+  onLocked?: (reason: LockReason) => void;
+  /** How often idle and absolute timeouts are checked (ms); 0 = only on calls and sweep(). */
+  sweepEveryMs?: number;
 }
 
 export interface Core {
   readonly dispatcher: Dispatcher;
   readonly services: CoreServices;
-  readonly sessions: MemorySessions;
-  /** Ends every session and closes the vault (lock, quit, suspend). */
+  readonly accounts: Accounts;
+  /** Whether the vault is open (someone is signed in). */
+  isUnlocked(): boolean;
+  /**
+   * Locks now: ends every session, closes the database, zeroes keys, then calls onLocked so the
+   * shell reloads the renderer. The Electron glue calls it on lock-screen and suspend.
+   */
+  lock(reason?: LockReason): void;
+  /** Same as lock() (kept for the Electron glue). */
   lockAll(): void;
   shutdown(): void;
 }
@@ -36,16 +48,37 @@ export function createCore(opts: CoreOptions): Core {
     ids: opts.ids ?? randomIds,
     logger: opts.logger ?? createLogger({ clock }),
   };
-  const sessions = new MemorySessions();
+  const accounts = createAccounts({
+    dataDir: opts.dataDir,
+    services,
+    ...(opts.onLocked ? { onLocked: opts.onLocked } : {}),
+    ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs } : {}),
+  });
   const handlers: Handlers<AppContract> = {
-    ...systemHandlers({ version: APP_VERSION, dataDir: opts.dataDir, transport: opts.transport, isUnlocked: () => false }),
+    ...systemHandlers({ version: APP_VERSION, dataDir: opts.dataDir, transport: opts.transport, isUnlocked: accounts.isUnlocked }),
+    ...accounts.handlers,
   };
-  const dispatcher = createDispatcher({ contract, handlers, services, sessions });
+  const dispatcher = createDispatcher({
+    contract,
+    handlers,
+    services,
+    sessions: accounts.sessions,
+    onDenied: accounts.onDenied,
+    onBreakGlassCall: accounts.onBreakGlassCall,
+    filterOutput: createFieldFilter(contract, () => clock.nowMs()),
+    allowedWhilePending: accounts.allowedWhilePending,
+  });
+  const lock = (reason: LockReason = 'user'): void => accounts.lock(reason);
   return {
     dispatcher,
     services,
-    sessions,
-    lockAll: () => sessions.endAll(),
-    shutdown: () => sessions.endAll(),
+    accounts,
+    isUnlocked: accounts.isUnlocked,
+    lock,
+    lockAll: () => lock('os-lock-screen'),
+    shutdown: () => {
+      lock('shutdown');
+      accounts.dispose();
+    },
   };
 }

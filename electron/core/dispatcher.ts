@@ -1,7 +1,7 @@
 import { ZodError, type z } from 'zod';
 import type { CallDef, Contract } from '../../shared/contract/define';
 import { AppError, defaultMessage, type IssueDetail, type WireResult } from '../../shared/errors';
-import { roleHas } from '../../shared/rbac';
+import { sessionHas } from '../../shared/rbac';
 import type { Clock } from './clock';
 import type { IdGenerator } from './ids';
 import type { Logger } from './logger';
@@ -34,7 +34,7 @@ export interface DeniedCall {
   callName: string;
   caller: Caller;
   session: Session | null;
-  code: 'FORBIDDEN' | 'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'CONSENT_REQUIRED' | 'PASSWORD_CHANGE_REQUIRED';
+  code: 'FORBIDDEN' | 'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'ACCOUNT_DISABLED' | 'CONSENT_REQUIRED' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_REQUIRED';
   correlationId: string;
 }
 
@@ -47,8 +47,13 @@ export interface DispatcherOptions<C extends Contract> {
   onDenied?: (denied: DeniedCall) => void;
   /** Field- and record-level rules applied to every output before it leaves the core. */
   filterOutput?: (callName: string, value: unknown, session: Session | null) => unknown;
-  /** Calls allowed while a session still has pending gates (consent, password change). */
-  allowedWhilePending?: ReadonlySet<string>;
+  /**
+   * Calls allowed while a session still has pending gates (consent, password change, MFA
+   * enrollment): one set for every gate, or one per gate (the first pending gate decides).
+   */
+  allowedWhilePending?: ReadonlySet<string> | Partial<Record<Session['pending'][number], ReadonlySet<string>>>;
+  /** Every call made while the session's break-glass elevation is active (audited, flagged). */
+  onBreakGlassCall?: (info: { callName: string; session: Session; correlationId: string; outcome: string }) => void;
   /** Budget after which a handler is reported as too slow for the IPC path (ms). */
   slowCallMs?: number;
 }
@@ -75,6 +80,12 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
   const { contract, handlers, services, sessions } = opts;
   const slowCallMs = opts.slowCallMs ?? 50;
   const names = Object.keys(contract).sort();
+  const pendingRule = opts.allowedWhilePending;
+  const allowedWhile = (gate: Session['pending'][number], name: string): boolean => {
+    if (!pendingRule) return false;
+    if (pendingRule instanceof Set) return pendingRule.has(name);
+    return (pendingRule as Partial<Record<Session['pending'][number], ReadonlySet<string>>>)[gate]?.has(name) ?? false;
+  };
   for (const name of names) {
     if (typeof handlers[name] !== 'function') throw new Error(`dispatcher: no handler for contract call ${name}`);
   }
@@ -114,27 +125,34 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
     try {
       session = sessions.resolve(caller);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'SESSION_EXPIRED') return deny('SESSION_EXPIRED');
+      // The provider re-reads the account on every call: an expired session or a disabled account
+      // is refused here, before any handler, even for a public call.
+      if (err instanceof AppError && (err.code === 'SESSION_EXPIRED' || err.code === 'ACCOUNT_DISABLED')) return deny(err.code);
       throw err;
     }
+    const breakGlass = session !== null && session.breakGlassUntilMs !== null && session.breakGlassUntilMs > services.clock.nowMs();
     if (def.access !== 'public') {
       if (!session) return deny('UNAUTHENTICATED');
-      if (session.pending.length > 0 && !opts.allowedWhilePending?.has(name)) {
-        return deny(session.pending.includes('consent') ? 'CONSENT_REQUIRED' : 'PASSWORD_CHANGE_REQUIRED');
+      const gate = session.pending[0];
+      if (gate !== undefined && !allowedWhile(gate, name)) {
+        return deny(gate === 'consent' ? 'CONSENT_REQUIRED' : gate === 'password_change' ? 'PASSWORD_CHANGE_REQUIRED' : 'MFA_REQUIRED');
       }
-      if (def.access !== 'session' && !roleHas(session.role, def.access)) return deny('FORBIDDEN');
+      if (def.access !== 'session' && !sessionHas(session.role, def.access, breakGlass)) return deny('FORBIDDEN');
     }
 
     const ctx: CallContext = { services, caller, session, correlationId, callName: name };
     const started = performance.now();
+    let outcome = 'ok';
     try {
       const handler = handlers[name] as Handler<CallDef>;
       const raw: unknown = await handler(parsed.data, ctx);
       const output = def.output.parse(raw);
       const value = opts.filterOutput ? opts.filterOutput(name, output, session) : output;
-      if (session) sessions.touch(session);
+      // Public calls (status, session polling) do not count as activity for the idle timeout.
+      if (session && def.access !== 'public') sessions.touch(session);
       return { ok: true, value };
     } catch (err) {
+      outcome = err instanceof AppError ? err.code : 'INTERNAL';
       if (err instanceof AppError) return fail(err, correlationId);
       if (err instanceof ZodError) {
         // Input was valid, so a schema failure here is the handler's output: a bug, not bad input.
@@ -144,6 +162,7 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
       services.logger.error('call failed', { call: name, correlationId, error: err });
       return fail(new AppError('INTERNAL'), correlationId);
     } finally {
+      if (breakGlass && session) opts.onBreakGlassCall?.({ callName: name, session, correlationId, outcome });
       const ms = performance.now() - started;
       if (ms > slowCallMs) services.logger.warn('slow call on the IPC path', { call: name, ms: Math.round(ms) });
     }

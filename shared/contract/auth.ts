@@ -130,6 +130,13 @@ export const authCalls = {
     mutates: false,
     summary: 'The caller\'s session, or null when signed out.',
   }),
+  'auth.activity': defineCall({
+    input: Empty,
+    output: z.object({ idleExpiresAt: Iso }).strict(),
+    access: 'session',
+    mutates: false,
+    summary: 'The person is active (typing, scrolling): restarts the idle timer.',
+  }),
   'auth.logout': defineCall({
     input: Empty,
     output: z.object({ vaultLocked: z.boolean() }).strict(),

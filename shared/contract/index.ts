@@ -1,5 +1,7 @@
 import type { Contract } from './define';
+import { authCalls } from './auth';
 import { systemCalls } from './system';
+import { usersCalls } from './users';
 
 /**
  * Every call the renderer (or any transport) may make. Domain files each export a block of calls;
@@ -7,6 +9,8 @@ import { systemCalls } from './system';
  */
 export const contract = {
   ...systemCalls,
+  ...authCalls,
+  ...usersCalls,
 } as const satisfies Contract;
 
 export type AppContract = typeof contract;

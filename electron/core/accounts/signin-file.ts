@@ -1,0 +1,139 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { canonicalJson } from '../../../shared/canonical-json';
+import { NO_ATTEMPTS, afterFailure, type AttemptState } from './throttle';
+
+/**
+ * signin.json, beside the vault: what sign-in needs before the database can be opened.
+ * - `index`: user-name key -> user id, to pick the key slot (`user:<id>`) a password should open.
+ *   Keys are salted SHA-256 of the normalized name, so the file does not list the staff. It is a
+ *   hint only: after the vault opens, the account found by name must own the slot that opened it.
+ * - `accounts`: failure counters and lock flags, so throttling and lockout hold while the vault is
+ *   locked (most sign-ins happen then).
+ * - `pending`: failures recorded while locked; audited and folded into the database at the next
+ *   unlock.
+ *
+ * Integrity: the checkpoint (salt, generation, index, accounts) carries an HMAC-SHA-256 under a key
+ * kept inside the encrypted database, and its generation is mirrored there. At each unlock a bad
+ * MAC, a missing file or an older generation is reported as tampering (audited, high severity) and
+ * the database's own counters win. What an attacker with write access to the folder can still do
+ * is delete `pending` events made since the last unlock; scrypt's cost on every locked-vault
+ * attempt is what bounds guessing then.
+ */
+export const SIGNIN_FILE = 'signin.json';
+const FORMAT = 'rsched-signin/1';
+
+const Attempt = z.object({ failures: z.number().int().nonnegative(), lastFailureAtMs: z.number().nullable(), locked: z.boolean() }).strict();
+const Body = z
+  .object({
+    format: z.literal(FORMAT),
+    salt: z.string().min(16),
+    generation: z.number().int().nonnegative(),
+    index: z.record(z.string(), z.string()),
+    accounts: z.record(z.string(), Attempt),
+    mac: z.string().nullable(),
+    pending: z.array(z.object({ key: z.string(), atMs: z.number(), kind: z.enum(['failure', 'refused_locked']) }).strict()),
+  })
+  .strict();
+export type SigninBody = z.infer<typeof Body>;
+export type PendingEvent = SigninBody['pending'][number];
+
+export type Integrity = 'ok' | 'missing' | 'unreadable' | 'bad_mac' | 'rollback';
+
+function emptyBody(): SigninBody {
+  return { format: FORMAT, salt: randomBytes(16).toString('base64'), generation: 0, index: {}, accounts: {}, mac: null, pending: [] };
+}
+
+export function signinPath(dir: string): string {
+  return join(dir, SIGNIN_FILE);
+}
+
+/** The file as it stands; a missing or unreadable one reads as empty (the caller learns which). */
+export function readSignin(dir: string): { body: SigninBody; state: 'present' | 'missing' | 'unreadable' } {
+  const path = signinPath(dir);
+  if (!existsSync(path)) return { body: emptyBody(), state: 'missing' };
+  try {
+    return { body: Body.parse(JSON.parse(readFileSync(path, 'utf8'))), state: 'present' };
+  } catch {
+    return { body: emptyBody(), state: 'unreadable' };
+  }
+}
+
+function writeSignin(dir: string, body: SigninBody): void {
+  // Atomic replace: a crash leaves the old or the new file, never half of one.
+  const path = signinPath(dir);
+  const tmp = `${path}.tmp-${process.pid}`;
+  const data = Buffer.from(JSON.stringify(body) + '\n');
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+export function usernameHash(body: Pick<SigninBody, 'salt'>, usernameKey: string): string {
+  return createHash('sha256').update('rsched-signin\0').update(body.salt).update('\0').update(usernameKey).digest('base64url');
+}
+
+/** Counters for one account: the checkpoint plus failures recorded since. */
+export function attemptState(body: SigninBody, key: string): AttemptState {
+  let state = body.accounts[key] ?? NO_ATTEMPTS;
+  for (const e of body.pending) if (e.key === key && e.kind === 'failure') state = afterFailure(state, e.atMs);
+  return state;
+}
+
+/** Records an event while the vault is locked (no MAC key: the next unlock audits it). */
+export function appendPending(dir: string, event: PendingEvent): void {
+  const { body } = readSignin(dir);
+  body.pending.push(event);
+  // Bound the file: a flood of attempts cannot grow it without limit; the counters stay exact.
+  if (body.pending.length > 500) {
+    const dropped = body.pending.splice(0, body.pending.length - 500);
+    for (const e of dropped) if (e.kind === 'failure') body.accounts[e.key] = afterFailure(body.accounts[e.key] ?? NO_ATTEMPTS, e.atMs);
+  }
+  writeSignin(dir, body);
+}
+
+function macOf(key: Buffer, body: SigninBody): string {
+  const { salt, generation, index, accounts } = body;
+  return createHmac('sha256', key).update(canonicalJson({ format: FORMAT, salt, generation, index, accounts })).digest('base64');
+}
+
+export function checkIntegrity(read: ReturnType<typeof readSignin>, macKey: Buffer, expectedGeneration: number): Integrity {
+  if (read.state === 'missing') return expectedGeneration === 0 ? 'ok' : 'missing';
+  if (read.state === 'unreadable') return 'unreadable';
+  const { body } = read;
+  if (body.generation === 0 && expectedGeneration === 0) return 'ok';
+  if (!body.mac) return 'bad_mac';
+  const want = Buffer.from(macOf(macKey, body), 'base64');
+  const got = Buffer.from(body.mac, 'base64');
+  if (want.length !== got.length || !timingSafeEqual(want, got)) return 'bad_mac';
+  if (body.generation < expectedGeneration) return 'rollback';
+  return 'ok';
+}
+
+/** Writes a fresh, MAC'd checkpoint (vault unlocked) and returns its generation. */
+export function writeCheckpoint(
+  dir: string,
+  macKey: Buffer,
+  prev: SigninBody,
+  next: { generation: number; index: Record<string, string>; accounts: Record<string, AttemptState> },
+): SigninBody {
+  const body: SigninBody = {
+    format: FORMAT,
+    salt: prev.salt,
+    generation: next.generation,
+    index: next.index,
+    accounts: next.accounts,
+    mac: null,
+    pending: [],
+  };
+  body.mac = macOf(macKey, body);
+  writeSignin(dir, body);
+  return body;
+}
