@@ -13,12 +13,12 @@ import type { ScheduleStore } from './store';
 export interface ScheduleWorkspace {
   store: ScheduleStore;
   service: ScheduleService;
+  read: RecordRead;
 }
 
 export interface ScheduleDeps {
   /** The open vault's scheduling store and services; throws VAULT_LOCKED when none is open. */
   workspace(): ScheduleWorkspace;
-  recordRead: RecordRead;
 }
 
 export function actorOf(ctx: CallContext): AuditActor {
@@ -84,7 +84,7 @@ export function scheduleHandlers(deps: ScheduleDeps): Handlers<typeof scheduleCa
     'absences.get': (input, ctx) => {
       const absence = ws().store.absences.require(input.id, 'id');
       // Opening one absence is the detail view: audited whoever opens it (the filter decides what they see).
-      deps.recordRead(actorOf(ctx), { action: 'absence.read_details', resourceType: 'absence', resourceId: absence.id, subject: absence.personId });
+      ws().read(actorOf(ctx), { action: 'absence.read_details', resourceType: 'absence', resourceId: absence.id, subject: absence.personId });
       return view(absence);
     },
     'absences.save': (input, ctx) => view(ws().service.saveAbsence(actorOf(ctx), input)),

@@ -1,0 +1,50 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { join } from 'node:path';
+import { AuditLog } from './audit/log';
+import { signerFromKey } from './audit/signer';
+import type { Clock } from './clock';
+import type { IdGenerator } from './ids';
+import type { Logger } from './logger';
+import { bindUnit, type RecordRead, type Unit } from './schedule/change';
+import { ScheduleService } from './schedule/service';
+import { openScheduleStore, type ScheduleStore } from './schedule/store';
+import { getDeviceSigningKey } from './vault/index';
+
+/**
+ * Everything bound to one open vault connection: its audit log (exactly one per connection, since the
+ * log caches the tree's frontier), the audited unit of work, and the scheduling services. Created on
+ * first use after unlock and dropped with the connection, so a lock leaves nothing behind.
+ */
+export interface Workspace {
+  db: Database;
+  audit: AuditLog;
+  unit: Unit;
+  read: RecordRead;
+  store: ScheduleStore;
+  service: ScheduleService;
+}
+
+export interface WorkspaceDeps {
+  dataDir: string;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+}
+
+const workspaces = new WeakMap<Database, Workspace>();
+
+export function workspaceFor(db: Database, deps: WorkspaceDeps): Workspace {
+  const cached = workspaces.get(db);
+  if (cached) return cached;
+  const audit = AuditLog.open(db, {
+    clock: deps.clock,
+    signer: signerFromKey(getDeviceSigningKey(db)),
+    anchorPath: join(deps.dataDir, 'audit-anchor.json'),
+    logger: deps.logger.child({ module: 'audit' }),
+  });
+  const { unit, read } = bindUnit(db, audit);
+  const store = openScheduleStore(db);
+  const ws: Workspace = { db, audit, unit, read, store, service: new ScheduleService(store, unit, deps.ids, deps.clock) };
+  workspaces.set(db, ws);
+  return ws;
+}
