@@ -90,6 +90,11 @@ export class EmployeeRow implements Constraint {
     this.chNew = new Int32Array(H);
   }
 
+  /** Request penalty of holding value v on day d (for row re-optimisation). */
+  requestCost(d: number, v: number): number {
+    return this.reqCost[d * (this.S + 1) + v]!;
+  }
+
   private minutesPenalty(m: number): number {
     if (m > this.maxTotal) return Math.ceil((m - this.maxTotal) / this.minuteUnit);
     if (m < this.minTotal) return Math.ceil((this.minTotal - m) / this.minuteUnit);

@@ -1,0 +1,253 @@
+import type { NrpInstance } from './instance';
+
+/**
+ * Exact re-optimisation of one staff member's row over a window of days, all other cells fixed.
+ *
+ * With the rest of the roster fixed, the objective is linear in the member's own cells (request
+ * costs plus the marginal cover cost of one more or one fewer person), and every hard rule is a
+ * property of the row alone, so the best row is a resource-constrained shortest path over the
+ * window. State after a day: (class of the last value, length of the current run, whether that run
+ * started on day 0, minutes worked in the window, weekends worked in the window). Values are merged
+ * into classes with the same forbidden successors, which is all the state needs to know about them.
+ * Per-shift-type maxima are not in the state: callers price the result with the full incremental
+ * evaluation and reject it if such a limit broke.
+ */
+/**
+ * Explicit resource limits for the window alone, used while building a roster window by window:
+ * the rest of the row is not built yet, so its limits must be shared out instead of read off it.
+ */
+export interface WindowBudget {
+  minMinutes: number;
+  maxMinutes: number;
+  maxWeekends: number;
+}
+
+export class RowDp {
+  private readonly H: number;
+  private readonly S: number;
+  private readonly cls: Int32Array; // value -> class (0 = off)
+  private readonly C: number;
+  /** forbidAfterClass[c * (S+1) + v] = 1 if value v may not follow a value of class c. */
+  private readonly forbidAfterClass: Uint8Array;
+  private readonly units: Int32Array; // value -> minutes / g
+  private readonly g: number;
+  private readonly dayOff: Uint8Array;
+
+  constructor(private readonly instance: NrpInstance) {
+    const S = instance.shifts.length;
+    this.H = instance.horizon;
+    this.S = S;
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    this.g = instance.shifts.reduce((acc, s) => gcd(acc, s.minutes), 0) || 1;
+    this.units = Int32Array.from({ length: S + 1 }, (_, v) => (v === 0 ? 0 : (instance.shifts[v - 1]?.minutes ?? 0) / this.g));
+    const keys = new Map<string, number>([['off', 0]]);
+    this.cls = new Int32Array(S + 1);
+    instance.shifts.forEach((sh, s) => {
+      const key = [...sh.forbiddenNext].sort((x, y) => x - y).join('|');
+      if (!keys.has(key)) keys.set(key, keys.size);
+      this.cls[s + 1] = keys.get(key)!;
+    });
+    this.C = keys.size;
+    this.forbidAfterClass = new Uint8Array(this.C * (S + 1));
+    instance.shifts.forEach((sh, s) => {
+      for (const t of sh.forbiddenNext) this.forbidAfterClass[this.cls[s + 1]! * (S + 1) + t + 1] = 1;
+    });
+    this.dayOff = new Uint8Array(this.H * instance.staff.length);
+    instance.daysOff.forEach((days, e) => days.forEach((d) => (this.dayOff[e * this.H + d] = 1)));
+  }
+
+  /**
+   * Best values for row `e` on days [a, b] given `cells` elsewhere and `cost[(d - a) * (S+1) + v]`
+   * per day and value; `allowed` lists the member's permitted values. Returns the new values for
+   * the window, or null when no row satisfies the rules with this context (or it is too large).
+   */
+  solve(
+    e: number,
+    a: number,
+    b: number,
+    cells: Int32Array,
+    cost: Float64Array,
+    allowed: Int32Array,
+    budget?: WindowBudget,
+    maxStates = 4_000_000,
+  ): Int32Array | null {
+    const { H, S, C } = this;
+    const S1 = S + 1;
+    const st = this.instance.staff[e]!;
+    const base = e * H;
+    const cell = (d: number): number => cells[base + d]!;
+    const cmax = st.maxConsecutiveShifts;
+    const cmin = st.minConsecutiveShifts;
+    const offMin = st.minConsecutiveDaysOff;
+    const R = Math.max(cmax, cmin, offMin) + 1; // run length is capped at R - 1 (>= all limits)
+
+    // Fixed context outside the window.
+    let outUnits = 0;
+    for (let d = 0; d < H; d++) if (d < a || d > b) outUnits += this.units[cell(d)]!;
+    const lo = budget ? Math.ceil(budget.minMinutes / this.g) : Math.ceil(st.minTotalMinutes / this.g) - outUnits;
+    const hi = budget ? Math.floor(budget.maxMinutes / this.g) : Math.floor(st.maxTotalMinutes / this.g) - outUnits;
+    if (hi < 0) return null;
+    const M = hi + 1;
+    let outWeekends = 0;
+    const winWeekend = (k: number): boolean => {
+      const sat = 7 * k + 5;
+      return (sat >= a && sat <= b) || (sat + 1 >= a && sat + 1 <= b && sat + 1 < H);
+    };
+    const weekendTotal = Math.floor((H + 1) / 7);
+    let winWeekends = 0;
+    for (let k = 0; k < weekendTotal; k++) {
+      if (winWeekend(k)) winWeekends++;
+      else {
+        const sat = 7 * k + 5;
+        if (cell(sat) !== 0 || (sat + 1 < H && cell(sat + 1) !== 0)) outWeekends++;
+      }
+    }
+    const Wcap = Math.min(winWeekends, budget ? budget.maxWeekends : st.maxWeekends - outWeekends);
+    if (Wcap < 0) return null;
+    const Wn = Wcap + 1;
+    const len = b - a + 1;
+    const nStates = C * R * 2 * M * Wn;
+    if (nStates * len > maxStates) return null;
+    const idx = (c: number, r: number, z: number, m: number, w: number): number => (((c * R + r) * 2 + z) * M + m) * Wn + w;
+
+    let cur = new Float64Array(nStates).fill(Infinity);
+    let nxt = new Float64Array(nStates).fill(Infinity);
+    const backState = new Int32Array(nStates * len).fill(-1);
+    const backValue = new Int32Array(nStates * len);
+
+    // Initial state: the run ending at a-1 (fixed), or a virtual start before day 0.
+    const prevVal = a > 0 ? cell(a - 1) : -1;
+    let prevClass = 0;
+    let r0 = 0;
+    let z0 = 1;
+    if (a > 0) {
+      prevClass = this.cls[prevVal]!;
+      const working = prevVal !== 0;
+      let s = a - 1;
+      while (s > 0 && (cell(s - 1) !== 0) === working) s--;
+      r0 = Math.min(a - s, R - 1);
+      z0 = s === 0 ? 1 : 0;
+      if (working && a - s > cmax) return null;
+    }
+    const startWork = prevVal > 0;
+    cur[idx(prevClass, r0, z0, 0, 0)] = 0;
+
+    for (let d = a; d <= b; d++) {
+      nxt.fill(Infinity);
+      const t = d - a;
+      const dow = d % 7;
+      const off = this.dayOff[base + d] === 1;
+      for (let s = 0; s < nStates; s++) {
+        const v0 = cur[s]!;
+        if (v0 === Infinity) continue;
+        let rest = s;
+        const w = rest % Wn;
+        rest = (rest - w) / Wn;
+        const m = rest % M;
+        rest = (rest - m) / M;
+        const z = rest % 2;
+        rest = (rest - z) / 2;
+        const r = rest % R;
+        const c = (rest - r) / R;
+        const prevWorking = d === a ? startWork : c !== 0;
+        // In the virtual start state (a == 0) there is no previous run: r == 0.
+        const fresh = d === 0;
+        for (let i = 0; i < allowed.length; i++) {
+          const nv = allowed[i]!;
+          if (off && nv !== 0) continue;
+          const working = nv !== 0;
+          if (working && c !== 0 && !fresh && this.forbidAfterClass[c * S1 + nv]) continue;
+          let nr: number;
+          let nz: number;
+          if (fresh) {
+            nr = 1;
+            nz = 1;
+          } else if (working === prevWorking) {
+            nr = Math.min(r + 1, R - 1);
+            nz = z;
+            if (working && r + 1 > cmax) continue;
+          } else {
+            // The previous run ends at d-1 and is bounded on the right; check its minimum.
+            if (!z && (prevWorking ? r < cmin : r < offMin)) continue;
+            nr = 1;
+            nz = 0;
+          }
+          const nm = m + this.units[nv]!;
+          if (nm > hi) continue;
+          // A weekend is counted once: on its Sunday when that is in the window (Saturday is then the
+          // previous value), else on its Saturday at the window's end (Sunday fixed or past the horizon).
+          let nw = w;
+          if (dow === 6) {
+            if (working || prevWorking) nw++;
+          } else if (dow === 5 && d === b) {
+            if (working || (d + 1 < H && cell(d + 1) !== 0)) nw++;
+          }
+          if (nw > Wcap) continue;
+          const ns = idx(this.cls[nv]!, nr, nz, nm, nw);
+          const val = v0 + cost[t * S1 + nv]!;
+          if (val < nxt[ns]!) {
+            nxt[ns] = val;
+            backState[t * nStates + ns] = s;
+            backValue[t * nStates + ns] = nv;
+          }
+        }
+      }
+      const tmp = cur;
+      cur = nxt;
+      nxt = tmp;
+    }
+
+    // Close the last run against the fixed cells after b, then pick the best feasible end state.
+    let rightLen = 0;
+    let rightWorking = false;
+    let rightToEnd = false;
+    const rightVal = b + 1 < H ? cell(b + 1) : -1;
+    if (b + 1 < H) {
+      rightWorking = rightVal !== 0;
+      let s = b + 1;
+      while (s + 1 < H && (cell(s + 1) !== 0) === rightWorking) s++;
+      rightLen = s - b;
+      rightToEnd = s === H - 1;
+    }
+    let bestS = -1;
+    let bestV = Infinity;
+    for (let s = 0; s < nStates; s++) {
+      const v0 = cur[s]!;
+      if (v0 >= bestV) continue;
+      let rest = s;
+      const w = rest % Wn;
+      rest = (rest - w) / Wn;
+      const m = rest % M;
+      rest = (rest - m) / M;
+      const z = rest % 2;
+      rest = (rest - z) / 2;
+      const r = rest % R;
+      const c = (rest - r) / R;
+      void w;
+      if (m < lo) continue;
+      const working = c !== 0;
+      if (b + 1 < H) {
+        if (working && rightWorking && this.forbidAfterClass[c * S1 + rightVal]) continue;
+        if (working === rightWorking) {
+          // r is capped, but a capped work run already failed the cmax test; off runs only need >= offMin.
+          const total = r + rightLen;
+          if (working && total > cmax) continue;
+          if (!z && !rightToEnd && (working ? total < cmin : total < offMin)) continue;
+        } else {
+          if (!z && (working ? r < cmin : r < offMin)) continue;
+          if (!rightToEnd && (rightWorking ? rightLen < cmin : rightLen < offMin)) continue;
+        }
+      }
+      bestS = s;
+      bestV = v0;
+    }
+    if (bestS < 0) return null;
+    const out = new Int32Array(len);
+    let s = bestS;
+    for (let t = len - 1; t >= 0; t--) {
+      out[t] = backValue[t * nStates + s]!;
+      s = backState[t * nStates + s]!;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+import type { ChangeSet } from '../engine/model';
+import type { Rng } from '../engine/rng';
+import type { NrpModel } from './model';
+import type { NrpMoveContext } from './moves';
+import { RowDp, type WindowBudget } from './rowdp';
+
+/**
+ * The row re-optimisation move: replace one member's cells on a window by the best ones given
+ * everybody else (see RowDp). Optional noise on the costs diversifies repeated sweeps.
+ */
+export class RowReoptimizer {
+  private readonly dp: RowDp;
+  private readonly S1: number;
+  private readonly H: number;
+  private cost: Float64Array;
+
+  constructor(
+    private readonly model: NrpModel,
+    private readonly ctx: NrpMoveContext,
+  ) {
+    this.dp = new RowDp(model.instance);
+    this.S1 = model.instance.shifts.length + 1;
+    this.H = model.instance.horizon;
+    this.cost = new Float64Array(this.H * this.S1);
+    this.limits = model.instance.staff.map((st) => Int32Array.from({ length: this.S1 }, (_, v) => (v === 0 ? this.H : (st.maxShifts[v - 1] ?? this.H))));
+    this.counts = new Int32Array(this.S1);
+  }
+
+  private readonly limits: Int32Array[];
+  private readonly counts: Int32Array;
+
+  /**
+   * Per-shift-type maxima are not in the DP state (it would multiply it by every count); instead a
+   * shift type the window used too often gets a growing price and the DP runs again (a Lagrangian
+   * repair), with types whose budget is already spent outside the window excluded outright.
+   */
+  private solveWithShiftLimits(values: Int32Array, e: number, a: number, b: number, budget?: WindowBudget): Int32Array | null {
+    const { H, S1 } = this;
+    const limit = this.limits[e]!;
+    const outside = new Int32Array(S1);
+    for (let d = 0; d < H; d++) if (d < a || d > b) outside[values[e * H + d]!]!++;
+    for (let v = 1; v < S1; v++) {
+      if (outside[v]! >= limit[v]!) for (let t = 0; t <= b - a; t++) this.cost[t * S1 + v] = 1e9;
+    }
+    for (let round = 0; round < 6; round++) {
+      const best = this.dp.solve(e, a, b, values, this.cost, this.ctx.allowed[e]!, budget);
+      if (!best) return null;
+      this.counts.set(outside);
+      for (let t = 0; t < best.length; t++) this.counts[best[t]!]!++;
+      let ok = true;
+      for (let v = 1; v < S1; v++) {
+        if (this.counts[v]! <= limit[v]!) continue;
+        ok = false;
+        const price = 20 * (round + 1) * (round + 1);
+        for (let t = 0; t <= b - a; t++) this.cost[t * S1 + v]! += price;
+      }
+      if (ok) return best;
+    }
+    return null;
+  }
+
+  /** Fills `out` with the changes turning row e on [a, b] into its best; false if none/unchanged. */
+  propose(values: Int32Array, e: number, a: number, b: number, out: ChangeSet, noise = 0, rng?: Rng, budget?: WindowBudget): boolean {
+    const { H, S1 } = this;
+    const row = this.model.rows[e]!;
+    for (let d = a; d <= b; d++) {
+      const cover = this.model.covers[d]!;
+      const own = values[e * H + d]!;
+      const t = d - a;
+      for (let v = 0; v < S1; v++) {
+        let c = row.requestCost(d, v);
+        if (v > 0) {
+          const n = cover.count(v) - (own === v ? 1 : 0);
+          c += cover.cost(v, n + 1) - cover.cost(v, n);
+        }
+        if (noise > 0 && rng) c += noise * rng.float();
+        this.cost[t * S1 + v] = c;
+      }
+    }
+    const best = this.solveWithShiftLimits(values, e, a, b, budget);
+    if (!best) return false;
+    for (let d = a; d <= b; d++) {
+      const nv = best[d - a]!;
+      if (nv !== values[e * H + d]) out.push(e * H + d, nv);
+    }
+    return out.size > 0;
+  }
+}

@@ -1,0 +1,178 @@
+import { anneal, better, type Neighbourhood } from '../engine/anneal';
+import { ChangeSet, type CostDelta } from '../engine/model';
+import { Rng } from '../engine/rng';
+import { SearchState } from '../engine/state';
+import { constructRows } from './construct';
+import { highsRuntime } from '../engine/highs';
+import { MipLns, type LnsKind } from './lns';
+import { RowReoptimizer } from './rowmove';
+import type { NrpInstance } from './instance';
+import { NrpModel } from './model';
+import { blockSetMove, blockSwapMove, changeMove, NrpMoveContext, shiftInTimeMove, swapDayMove } from './moves';
+
+export interface NrpProgress {
+  elapsedMs: number;
+  /** Objective of the best roster so far (meaningful as a score only when hard is 0). */
+  objective: number;
+  /** Graded hard violation of the best roster so far (0 = feasible). */
+  hard: number;
+  phase: string;
+}
+
+export interface NrpSearchOptions {
+  timeLimitMs: number;
+  seed: number;
+  /** Optional work budget in annealing iterations: with it, a seed gives the same roster every run. */
+  maxIterations?: number;
+  signal?: AbortSignal;
+  /** Extra stop flag (a worker's shared cancel cell); checked with the signal. */
+  stopFlag?: Int32Array;
+  onProgress?: (p: NrpProgress) => void;
+  /** Use exact HiGHS sub-problem solves (LNS) between annealing phases; default false (see docs). */
+  useMip?: boolean;
+}
+
+export interface NrpSearchResult {
+  cells: Int32Array;
+  objective: number;
+  hard: number;
+  /** Milliseconds to the first feasible roster, or null if none was found. */
+  firstFeasibleMs: number | null;
+  elapsedMs: number;
+  iterations: number;
+  cancelled: boolean;
+}
+
+/** Yields to the event loop so an AbortSignal or a worker message can be seen between phases. */
+function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The NRP search: row-by-row construction, then simulated annealing phases with reheats, always
+ * keeping the best roster. Anytime: it can be stopped at any point and returns its best.
+ */
+export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): Promise<NrpSearchResult> {
+  const t0 = Date.now();
+  const deadline = t0 + opts.timeLimitMs;
+  const rng = new Rng(opts.seed);
+  const model = new NrpModel(instance);
+  const ctx = new NrpMoveContext(instance);
+  const state = new SearchState(model, new Int32Array(model.numVars));
+  const best = Int32Array.from(state.values);
+  let bestHard = Infinity;
+  let bestSoft = Infinity;
+  let firstFeasibleMs: number | null = null;
+  let iterations = 0;
+  let cancelled = false;
+  const maxIterations = opts.maxIterations ?? Infinity;
+
+  const shouldStop = (): boolean => {
+    if (opts.signal?.aborted || (opts.stopFlag && Atomics.load(opts.stopFlag, 0) !== 0)) {
+      cancelled = true;
+      return true;
+    }
+    return Date.now() >= deadline || iterations >= maxIterations;
+  };
+  const report = (phase: string): void =>
+    opts.onProgress?.({ elapsedMs: Date.now() - t0, objective: bestSoft, hard: bestHard, phase });
+  const onBest = (s: SearchState): void => {
+    best.set(s.values);
+    bestHard = s.hard;
+    bestSoft = s.soft;
+    if (s.hard === 0 && firstFeasibleMs === null) firstFeasibleMs = Date.now() - t0;
+  };
+
+  const H = instance.horizon;
+  const E = instance.staff.length;
+  const changes = new ChangeSet();
+  const delta: CostDelta = { hard: 0, soft: 0 };
+  const reopt = new RowReoptimizer(model, ctx);
+  const dpWindow = H <= 56 ? H : 28;
+  constructRows(state, model, reopt, rng, changes, { window: dpWindow, shouldStop });
+  iterations += E;
+  onBest(state);
+  report('construct');
+  await tick();
+
+  let hardWeight = 1000;
+  const minHardWeight = 200;
+  /** One pass of exact row re-optimisation over every member in random order. */
+  const rowSweep = (noise: number): void => {
+    const order = rng.shuffle(Array.from({ length: E }, (_, e) => e));
+    for (const e of order) {
+      const w = Math.min(H, dpWindow);
+      const a = rng.int(H - w + 1);
+      changes.clear();
+      if (!reopt.propose(state.values, e, a, a + w - 1, changes, noise, rng)) continue;
+      state.delta(changes, delta);
+      if (hardWeight * delta.hard + delta.soft <= 0) state.apply(changes);
+    }
+    iterations += E;
+    if (better(state.hard, state.soft, bestHard, bestSoft)) onBest(state);
+  };
+
+  const moves: Neighbourhood[] = [
+    changeMove(ctx),
+    swapDayMove(ctx),
+    blockSwapMove(ctx, 7),
+    blockSetMove(ctx, 4),
+    shiftInTimeMove(ctx),
+  ];
+  const weights = [0.3, 0.25, 0.2, 0.1, 0.15];
+  const phaseIterations = Math.max(100_000, 400 * H * E);
+  const lns = opts.useMip !== true ? null : new MipLns(instance, await highsRuntime(), new Rng(rng.fork()));
+  const lnsKinds: LnsKind[] = ['staff', 'window', 'block'];
+  let phase = 0;
+  while (!shouldStop()) {
+    rowSweep(phase === 0 ? 0 : 2);
+    if (shouldStop()) break;
+    const stats = anneal(state, moves, weights, rng, changes, {
+      iterations: Math.min(phaseIterations, maxIterations - iterations),
+      t0: phase % 4 === 3 ? 20 : 10,
+      t1: 0.3,
+      hardWeight,
+      shouldStop,
+      onBest,
+      bestHard,
+      bestSoft,
+    });
+    iterations += stats.iterations;
+    rowSweep(0);
+    // Strategic oscillation: a lower hard weight lets annealing cross infeasible regions between
+    // feasible rosters; raise it while phases end infeasible, relax it again once they do not.
+    hardWeight = state.hard > 0 ? Math.min(hardWeight * 2, 4000) : Math.max(minHardWeight, hardWeight / 1.5);
+    if (lns && bestHard === 0 && !shouldStop()) {
+      // Exact sub-problem solves on the best roster, then continue the local search from there.
+      const cells = Int32Array.from(best);
+      let obj = bestSoft;
+      for (let k = 0; k < 1 && !shouldStop(); k++) {
+        const left = (deadline - Date.now()) / 1000;
+        const st = lns.step(lnsKinds[rng.int(lnsKinds.length)]!, cells, obj, Math.min(0.5, left), shouldStop);
+        obj = st.objective;
+        iterations += 1000;
+      }
+      if (obj < bestSoft) {
+        state.reset(cells);
+        onBest(state);
+      } else {
+        state.reset(best);
+      }
+    } else if (state.hard > 0 || state.soft > bestSoft * 1.02) {
+      state.reset(best);
+    }
+    phase++;
+    report(`phase ${phase}`);
+    await tick();
+  }
+  if (better(state.hard, state.soft, bestHard, bestSoft)) onBest(state);
+  return {
+    cells: best,
+    objective: bestSoft,
+    hard: bestHard,
+    firstFeasibleMs,
+    elapsedMs: Date.now() - t0,
+    iterations,
+    cancelled,
+  };
+}
