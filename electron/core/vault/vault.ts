@@ -427,7 +427,7 @@ class VaultHandle implements UnlockedVault {
   }
 
   private readBody(): KeystoreBody {
-    this.db; // throws VAULT_LOCKED when closed
+    void this.db; // throws VAULT_LOCKED when closed
     return readKeystoreFile(this.paths.keystore, this.policy);
   }
 
