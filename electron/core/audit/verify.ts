@@ -1,0 +1,338 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { AuditProblem, AuditVerifyReport } from '../../../shared/audit/verify';
+import { CompactRange } from '../../../shared/merkle/tree';
+import { AUDIT_SCHEMA } from '../db/migrations/0010_audit_log';
+import { readAnchor } from './anchor';
+import { checkSignedCheckpoint, originFor, type SignedCheckpoint } from './checkpoint';
+import { nodeHasher } from './hash';
+import { normalizePem } from './signer';
+import { processChunk, type ChunkInput, type ChunkResult } from './verify-chunk';
+
+export interface VerifyOptions {
+  /** The local anchor file; null = not configured (reported as such). */
+  anchorPath?: string | null;
+  /** The device key the log must be signed with (pinned elsewhere); default: the anchor's, else the first checkpoint's. */
+  trustedPublicKeyPem?: string;
+  /** Worker threads; default 0 below 50,000 entries, else min(2, cores). */
+  workers?: number;
+  /** Entries per chunk, a power of two (default 16384). */
+  chunkSize?: number;
+  /** Also validate every entry against the zod schema and its canonical form (slower). */
+  deep?: boolean;
+  maxProblems?: number;
+  now?: () => number;
+}
+
+interface CheckpointRow {
+  size: number;
+  root: Buffer;
+  time: string;
+  origin: string;
+  body: string;
+  signature: Buffer;
+  device_id: string;
+  public_key_pem: string;
+}
+
+const normalizeSql = (sql: string): string => sql.replace(/\s+/g, ' ').trim();
+
+/** The audit tables, indexes and triggers must be exactly what migration 10 created. */
+function checkSchema(db: Database, problems: AuditProblem[]): void {
+  const rows = db
+    .prepare("SELECT type, name, tbl_name AS tbl, sql FROM sqlite_schema WHERE name LIKE 'audit%' OR tbl_name LIKE 'audit%'")
+    .all() as Array<{ type: string; name: string; tbl: string; sql: string | null }>;
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  for (const want of AUDIT_SCHEMA) {
+    const got = byName.get(want.name);
+    if (!got) problems.push({ kind: 'schema', seq: null, message: `${want.type} ${want.name} is missing (append-only protection removed?)` });
+    else if (got.type !== want.type || normalizeSql(got.sql ?? '') !== normalizeSql(want.sql)) {
+      problems.push({ kind: 'schema', seq: null, message: `${want.type} ${want.name} was altered` });
+    }
+  }
+  const known = new Set(AUDIT_SCHEMA.map((s) => s.name));
+  for (const r of rows) {
+    if (!known.has(r.name) && r.sql !== null) problems.push({ kind: 'schema', seq: null, message: `unexpected ${r.type} ${r.name} on the audit tables` });
+  }
+}
+
+/** Reads one chunk's rows; uses one aggregated string per column when the chunk is intact. */
+function readChunk(db: Database, id: number, start: number, length: number, sizes: number[], deep: boolean, maxProblems: number): ChunkInput {
+  const end = start + length;
+  const agg = db
+    .prepare(
+      "SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi, group_concat(coalesce(entry, ''), char(10) ORDER BY seq) AS texts FROM audit_entry WHERE seq >= ? AND seq < ?",
+    )
+    .get(start, end) as { n: number; lo: number | null; hi: number | null; texts: string | null };
+  const leafAgg = db
+    .prepare("SELECT count(*) AS n, group_concat(hex(hash), '' ORDER BY idx) AS hex FROM audit_node WHERE level = 0 AND idx >= ? AND idx < ?")
+    .get(start, end) as { n: number; hex: string | null };
+  let texts: ChunkInput['texts'];
+  let newlines = 0;
+  if (agg.n === length && agg.lo === start && agg.hi === end - 1 && typeof agg.texts === 'string') {
+    for (let at = agg.texts.indexOf('\n'); at !== -1; at = agg.texts.indexOf('\n', at + 1)) newlines++;
+  }
+  if (agg.n === length && agg.lo === start && agg.hi === end - 1 && typeof agg.texts === 'string' && newlines === length - 1) {
+    texts = agg.texts;
+  } else {
+    // Something is off in this chunk (a missing row, a raw newline in an entry): read row by row.
+    const arr: Array<string | null> = new Array<string | null>(length).fill(null);
+    for (const r of db.prepare('SELECT seq, entry FROM audit_entry WHERE seq >= ? AND seq < ? ORDER BY seq').iterate(start, end) as Iterable<{ seq: number; entry: unknown }>) {
+      arr[r.seq - start] = typeof r.entry === 'string' ? r.entry : r.entry === null ? '' : String(r.entry);
+    }
+    texts = arr;
+  }
+  let leaves: ChunkInput['leaves'];
+  if (leafAgg.n === length && typeof leafAgg.hex === 'string' && leafAgg.hex.length === length * 64) {
+    leaves = leafAgg.hex;
+  } else {
+    const arr = new Array<string>(length).fill('');
+    for (const r of db.prepare('SELECT idx, hash FROM audit_node WHERE level = 0 AND idx >= ? AND idx < ?').iterate(start, end) as Iterable<{ idx: number; hash: Buffer }>) {
+      if (r.hash.length === 32) arr[r.idx - start] = r.hash.toString('hex');
+    }
+    leaves = arr;
+  }
+  return { id, start, length, texts, leaves, sizes, deep, maxProblems };
+}
+
+/** A small pool: each worker handles one chunk at a time, with a bounded queue of read-ahead chunks. */
+class Pool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly waiting = new Map<Worker, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
+  private readonly settled: Array<Promise<ChunkResult>> = [];
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('./verify-worker.mjs', import.meta.url));
+      w.on('message', (msg: { ok: true; result: ChunkResult } | { ok: false; message: string }) => {
+        const p = this.waiting.get(w);
+        this.waiting.delete(w);
+        this.idle.push(w);
+        this.wake();
+        if (!p) return;
+        if (msg.ok) p.resolve(msg.result);
+        else p.reject(new Error(msg.message));
+      });
+      w.on('error', (err) => {
+        const p = this.waiting.get(w);
+        this.waiting.delete(w);
+        p?.reject(err);
+      });
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  private wakers: Array<() => void> = [];
+  private wake(): void {
+    const w = this.wakers.shift();
+    w?.();
+  }
+
+  /** Waits for a free worker, then hands it the chunk. */
+  async submit(input: ChunkInput): Promise<void> {
+    while (this.idle.length === 0) await new Promise<void>((r) => this.wakers.push(r));
+    const w = this.idle.pop() as Worker;
+    this.settled.push(
+      new Promise<ChunkResult>((resolve, reject) => {
+        this.waiting.set(w, { resolve, reject });
+        w.postMessage(input);
+      }),
+    );
+  }
+
+  results(): Promise<ChunkResult[]> {
+    return Promise.all(this.settled);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Verifies the whole audit trail: schema and triggers; every entry against its stored leaf hash,
+ * its position (seq) and the hash chain; the Merkle roots recomputed from the entries against every
+ * signed checkpoint and the local anchor; checkpoint signatures and key; truncation. Reports the
+ * first sequence number that cannot be trusted.
+ */
+export async function verifyAudit(db: Database, opts: VerifyOptions = {}): Promise<AuditVerifyReport> {
+  const now = opts.now ?? (() => performance.now());
+  const t0 = now();
+  const maxProblems = opts.maxProblems ?? 50;
+  const chunkSize = opts.chunkSize ?? 16384;
+  if (chunkSize < 2 || (chunkSize & (chunkSize - 1)) !== 0) throw new RangeError('chunkSize must be a power of two');
+  const chunkLevel = Math.log2(chunkSize);
+  const problems: AuditProblem[] = [];
+
+  checkSchema(db, problems);
+
+  // Read everything in one snapshot: a writer may keep appending meanwhile.
+  const snapshot = db.transaction(() => {
+    const max = db.prepare('SELECT max(seq) FROM audit_entry').pluck().get() as number | null;
+    const cps = db.prepare('SELECT * FROM audit_checkpoint ORDER BY size').all() as CheckpointRow[];
+    return { size: max === null ? 0 : max + 1, cps };
+  });
+  const { size, cps } = snapshot.deferred();
+
+  // Anchor and checkpoints: signatures, key, format.
+  let anchor: SignedCheckpoint | null = null;
+  let anchorState: AuditVerifyReport['anchor'] = 'not-configured';
+  if (opts.anchorPath) {
+    try {
+      anchor = readAnchor(opts.anchorPath);
+      anchorState = anchor ? 'ok' : 'missing';
+    } catch {
+      anchorState = 'bad';
+      problems.push({ kind: 'anchor', seq: null, message: 'the anchor file is unreadable' });
+    }
+    if (anchor && checkSignedCheckpoint(anchor).ok !== true) {
+      anchorState = 'bad';
+      problems.push({ kind: 'anchor', seq: null, message: 'the anchor signature is not valid' });
+      anchor = null;
+    }
+    if (anchorState === 'missing' && cps.length > 0) {
+      problems.push({ kind: 'anchor', seq: null, message: 'checkpoints exist but the anchor file is missing' });
+    }
+  }
+  const trusted = normalizePem(opts.trustedPublicKeyPem ?? anchor?.publicKeyPem ?? cps[0]?.public_key_pem ?? '');
+  const checkpoints: SignedCheckpoint[] = [];
+  for (const r of cps) {
+    const cp: SignedCheckpoint = { size: r.size, root: r.root, time: r.time, origin: r.origin, body: r.body, signature: r.signature, deviceId: r.device_id, publicKeyPem: r.public_key_pem };
+    const check = checkSignedCheckpoint(cp);
+    if (check.ok !== true) {
+      problems.push({ kind: 'checkpoint-signature', seq: null, message: `checkpoint at size ${cp.size}: ${check.why === 'signature' ? 'signature not valid' : 'body does not match its columns'}` });
+      continue;
+    }
+    if (normalizePem(cp.publicKeyPem) !== trusted || cp.origin !== originFor(cp.deviceId)) {
+      problems.push({ kind: 'checkpoint-key', seq: null, message: `checkpoint at size ${cp.size} is signed by an unexpected key or origin` });
+      continue;
+    }
+    checkpoints.push(cp);
+  }
+  if (anchor && normalizePem(anchor.publicKeyPem) !== trusted) {
+    problems.push({ kind: 'anchor', seq: null, message: 'the anchor is signed by an unexpected key' });
+    anchor = null;
+  }
+
+  // Truncation: a signed size beyond the rows present.
+  const signedMax = Math.max(0, ...checkpoints.map((c) => c.size), anchor?.size ?? 0);
+  if (signedMax > size) {
+    problems.push({ kind: 'truncated', seq: size, message: `the log has ${size} entries but a signed checkpoint covers ${signedMax}: entries from ${size} on were removed` });
+  }
+  const rowCount = db.prepare('SELECT count(*) FROM audit_entry').pluck().get() as number;
+
+  // Roots to recompute: every checkpoint and the anchor that fall within the log.
+  const expected = new Map<number, Array<{ root: Buffer; what: string }>>();
+  for (const c of checkpoints) if (c.size <= size) expected.set(c.size, [...(expected.get(c.size) ?? []), { root: c.root, what: `checkpoint at size ${c.size}` }]);
+  if (anchor && anchor.size <= size && anchor.size > 0) expected.set(anchor.size, [...(expected.get(anchor.size) ?? []), { root: anchor.root, what: `anchor at size ${anchor.size}` }]);
+  const wantSizes = [...expected.keys()].sort((a, b) => a - b);
+
+  // Entries, chunk by chunk.
+  const nChunks = Math.ceil(size / chunkSize);
+  const workerCount = Math.min(opts.workers ?? (size >= 50_000 ? Math.min(2, availableParallelism()) : 0), nChunks);
+  const inputs = (id: number): ChunkInput => {
+    const start = id * chunkSize;
+    const length = Math.min(chunkSize, size - start);
+    const sizes = wantSizes.filter((s) => s > start && s <= start + length);
+    return readChunk(db, id, start, length, sizes, opts.deep ?? false, maxProblems);
+  };
+  let results: ChunkResult[];
+  if (workerCount > 0) {
+    const pool = new Pool(workerCount);
+    try {
+      for (let id = 0; id < nChunks; id++) await pool.submit(inputs(id));
+      results = await pool.results();
+    } finally {
+      await pool.close();
+    }
+  } else {
+    results = [];
+    for (let id = 0; id < nChunks; id++) results.push(processChunk(inputs(id)));
+  }
+  results.sort((a, b) => a.id - b.id);
+
+  // Stitch chunks: chain across boundaries, roots at checkpoint sizes, stored upper nodes.
+  const upper = new Map<string, Buffer>();
+  for (const r of db.prepare('SELECT level, idx, hash FROM audit_node WHERE level >= ?').iterate(chunkLevel) as Iterable<{ level: number; idx: number; hash: Buffer }>) {
+    upper.set(`${r.level}/${r.idx}`, r.hash);
+  }
+  const chunkRange = new CompactRange(nodeHasher);
+  let broken = false;
+  let lastGood = 0;
+  const matched = new Set<number>();
+  let redactedCount = 0;
+  let retentionBefore = -1;
+  const redactedRuns: Array<[number, number]> = [];
+  let prevLast: Uint8Array | null = null;
+  for (const r of results) {
+    problems.push(...r.problems);
+    retentionBefore = Math.max(retentionBefore, r.retentionBefore);
+    for (const run of r.redacted) {
+      redactedRuns.push(run);
+      redactedCount += run[1] - run[0];
+    }
+    if (r.start > 0 && prevLast && r.firstPrev !== null && r.firstPrev !== Buffer.from(prevLast).toString('base64')) {
+      const selfBad = r.problems.some((p) => p.seq === r.start);
+      problems.push({ kind: 'chain-broken', seq: selfBad ? r.start : r.start - 1, message: `entry ${r.start} does not chain to entry ${r.start - 1}` });
+    }
+    prevLast = r.lastLeaf;
+    if (!broken) {
+      for (const p of r.partials) {
+        const hashes = [...chunkRange.nodes().map((n) => n.hash), ...p.hashes];
+        let acc = hashes[hashes.length - 1] as Uint8Array;
+        for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHasher.nodeHash(hashes[i] as Uint8Array, acc);
+        for (const want of expected.get(p.size) ?? []) {
+          if (!Buffer.from(acc).equals(want.root)) {
+            problems.push({ kind: 'checkpoint-root', seq: lastGood, message: `the entries do not produce the signed root of the ${want.what}: an entry from ${lastGood} to ${p.size - 1} was changed` });
+          } else {
+            lastGood = Math.max(lastGood, p.size);
+            matched.add(p.size);
+          }
+        }
+      }
+      if (r.brokenAt !== null) broken = true;
+      else if (r.length === chunkSize && r.root) {
+        const stored = upper.get(`${chunkLevel}/${r.id}`);
+        if (!stored || !stored.equals(r.root)) problems.push({ kind: 'node-mismatch', seq: r.start, message: `stored tree node for entries ${r.start}-${r.start + chunkSize - 1} does not match` });
+        chunkRange.append(r.root, (level, index, hash) => {
+          const s = upper.get(`${level + chunkLevel}/${index}`);
+          const first = index * 2 ** (level + chunkLevel);
+          if (!s || !s.equals(hash)) problems.push({ kind: 'node-mismatch', seq: first, message: `stored tree node at level ${level + chunkLevel} index ${index} does not match` });
+        });
+      }
+    }
+  }
+  if (rowCount !== size && !problems.some((p) => p.kind === 'entry-missing')) {
+    problems.push({ kind: 'entry-missing', seq: null, message: `${size - rowCount} entries are missing` });
+  }
+  for (const [from, to] of redactedRuns) {
+    if (to > retentionBefore) {
+      const seq = Math.max(from, retentionBefore);
+      problems.push({ kind: 'redacted-without-retention', seq, message: `the payload of entry ${seq} is gone without a retention record covering it` });
+      break;
+    }
+  }
+
+  // Most useful first: problems that name an entry, earliest first.
+  problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
+  // Entry-level findings name the exact entry; tree-level ones (a root or stored node that does not
+  // match) only bound a range, so they decide firstBadSeq only when nothing more precise exists.
+  const precise = problems.filter((p) => p.kind !== 'checkpoint-root' && p.kind !== 'node-mismatch');
+  const seqs = (precise.some((p) => p.seq !== null) ? precise : problems).map((p) => p.seq).filter((s): s is number => s !== null);
+  const last = checkpoints[checkpoints.length - 1];
+  return {
+    ok: problems.length === 0,
+    size,
+    firstBadSeq: seqs.length > 0 ? Math.min(...seqs) : null,
+    checkpointsVerified: checkpoints.filter((c) => matched.has(c.size)).length,
+    lastCheckpoint: last ? { size: last.size, root: last.root.toString('base64'), time: last.time } : null,
+    anchor: anchorState,
+    redacted: redactedCount,
+    problems: problems.slice(0, maxProblems),
+    workers: workerCount,
+    durationMs: now() - t0,
+  };
+}
