@@ -1,5 +1,4 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createHash, X509Certificate } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
@@ -116,9 +115,9 @@ export function httpsTransport(opts: HttpsTransportOptions): SyncTransport {
       return new Promise<PushAnswer>((resolve, reject) => {
         const headers = { 'content-type': 'application/json', 'content-length': String(body.length), 'x-rsched-device': envelope.deviceId, connection: 'close' };
         const common = { host, port, method: 'POST', path: '/v1/batches', headers, timeout: timeoutMs };
-        const req = socket
-          ? httpsRequest({ ...common, agent: false, createConnection: () => socket })
-          : httpRequest({ ...common, agent: false });
+        // With the pinned socket we hand HTTP/1.1 an already-verified TLS stream: no agent (an
+        // agent would open its own connection, bypassing the pin check).
+        const req = socket ? httpRequest({ ...common, createConnection: () => socket }) : httpRequest({ ...common, agent: false });
         req.on('response', (res) => {
           readAnswer(res, 1024 * 1024).then(resolve, reject);
         });
