@@ -1,3 +1,4 @@
+import type * as NodeCrypto from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dekOf, makeVault, tempRoot } from './helpers';
@@ -6,7 +7,7 @@ import { dekOf, makeVault, tempRoot } from './helpers';
 // can look at the very Buffer objects the vault holds and check they are zeroed.
 const drawn: Buffer[] = vi.hoisted(() => []);
 vi.mock('node:crypto', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('node:crypto')>();
+  const orig = await importOriginal<typeof NodeCrypto>();
   const randomBytes = (n: number): Buffer => {
     const b = orig.randomBytes(n);
     if (n === 32) drawn.push(b);
