@@ -1,9 +1,11 @@
 import type { CliCommand } from './command';
 import { checkCommand } from './commands/check';
 import { vaultCommand } from './commands/vault';
+import { nrpCommand } from './commands/nrp';
 
 /** Every rsched command, in the order `rsched help` lists them. Add one line per command module. */
 export const COMMANDS: CliCommand[] = [
   checkCommand,
   vaultCommand,
+  nrpCommand,
 ];

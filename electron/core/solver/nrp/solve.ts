@@ -1,0 +1,111 @@
+import { Worker } from 'node:worker_threads';
+import { evaluateRoster, type NrpEvaluation } from './evaluate';
+import type { NrpInstance, NrpRoster } from './instance';
+import type { NrpProgress, NrpSearchResult } from './search';
+import type { NrpWorkerInput, NrpWorkerMessage } from './worker';
+
+export interface NrpSolveOptions {
+  timeLimitMs: number;
+  seed?: number;
+  /** Parallel searches with seeds seed, seed+1, ...; the best roster wins. Default 2 (both cores). */
+  workers?: number;
+  /** Work budget per worker in annealing iterations; with it a seed reproduces the same roster. */
+  maxIterations?: number;
+  useMip?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: NrpProgress & { worker: number }) => void;
+}
+
+export interface NrpSolveResult {
+  roster: NrpRoster;
+  evaluation: NrpEvaluation;
+  /** Earliest time any worker held a feasible roster. */
+  firstFeasibleMs: number | null;
+  elapsedMs: number;
+  seed: number;
+  cancelled: boolean;
+}
+
+/**
+ * Starts the search worker. Built code runs worker.js directly. Under tsx/vitest this module is a
+ * .ts file: Node 20 does not apply the parent's `--import tsx` hooks to worker threads (passing it
+ * in execArgv fails with "Unknown file extension .ts"), so a small .mjs bootstrap registers tsx in
+ * the worker and then imports worker.ts.
+ */
+function startWorker(input: NrpWorkerInput): Worker {
+  if (import.meta.url.endsWith('.ts')) {
+    const entry = new URL('./worker.ts', import.meta.url).href;
+    return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...input, entry } });
+  }
+  return new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
+}
+
+function runWorker(input: NrpWorkerInput, onProgress: (p: NrpProgress) => void): Promise<NrpSearchResult> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(input);
+    let settled = false;
+    worker.on('message', (m: NrpWorkerMessage) => {
+      if (m.type === 'progress') onProgress(m.progress);
+      else if (m.type === 'result') {
+        settled = true;
+        resolve(m.result);
+        void worker.terminate();
+      } else {
+        settled = true;
+        reject(new Error(m.message));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`solver worker exited with code ${code}`));
+      settled = true;
+    });
+  });
+}
+
+/**
+ * Solves an NRP instance with independent searches in worker threads (one per core by default),
+ * keeping the best roster: fewest hard violations, then lowest objective, then lowest worker index
+ * so a fixed seed and iteration budget give a fixed answer. Cancelling via `signal` stops every
+ * worker, which then returns its best roster so far.
+ */
+export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Promise<NrpSolveResult> {
+  const t0 = Date.now();
+  const seed = opts.seed ?? 1;
+  const n = Math.max(1, opts.workers ?? 2);
+  const stop = new SharedArrayBuffer(4);
+  const flag = new Int32Array(stop);
+  const onAbort = (): void => {
+    Atomics.store(flag, 0, 1);
+  };
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        runWorker(
+          { instance, seed: seed + i, deadline: t0 + opts.timeLimitMs, maxIterations: opts.maxIterations, useMip: opts.useMip, stop },
+          (p) => opts.onProgress?.({ ...p, worker: i }),
+        ),
+      ),
+    );
+    let best = results[0]!;
+    for (const r of results.slice(1)) if (r.hard < best.hard || (r.hard === best.hard && r.objective < best.objective)) best = r;
+    const roster: NrpRoster = { horizon: instance.horizon, staffCount: instance.staff.length, cells: Int32Array.from(best.cells) };
+    const firsts = results.map((r) => r.firstFeasibleMs).filter((x): x is number => x !== null);
+    return {
+      roster,
+      evaluation: evaluateRoster(instance, roster),
+      firstFeasibleMs: firsts.length > 0 ? Math.min(...firsts) : null,
+      elapsedMs: Date.now() - t0,
+      seed,
+      cancelled: results.some((r) => r.cancelled),
+    };
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
