@@ -70,6 +70,24 @@ describe('rekey', () => {
     expect(readFileSync(join(dir, 'keystore.json.prev')).equals(readFileSync(join(dir, 'keystore.json')))).toBe(true);
   });
 
+  it('a rekey that fails before its commit point leaves the vault open, on the old key, nothing pending', async () => {
+    const dir = join(root, 'v');
+    const { vault, ctx } = await makeVault(dir);
+    vault.db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('x');");
+    const oldDek = await dekOf(dir, ctx.kdfPolicy);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'vault.db.rekey.tmp')); // the snapshot cannot be written
+    await expect(vault.rekey()).rejects.toThrow();
+    expect(vault.db.prepare('SELECT v FROM t').pluck().get()).toBe('x');
+    vault.db.exec("INSERT INTO t VALUES ('still writable')");
+    expect(readKeystoreFile(join(dir, 'keystore.json'), ctx.kdfPolicy).pendingRekey).toBeNull();
+    vault.close();
+    expect((await dekOf(dir, ctx.kdfPolicy)).equals(oldDek)).toBe(true);
+    const v = await unlockWithPassword({ dir, slotId: 'user:admin', password: PASSWORD, ...ctx });
+    expect(v.db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(2);
+    v.close();
+  });
+
   it('interrupted before the swap (ready copy present): the next unlock rolls back', async () => {
     const dir = join(root, 'v');
     const { vault, ctx } = await makeVault(dir);

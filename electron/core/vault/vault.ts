@@ -208,11 +208,21 @@ function assertPresent(p: VaultPaths): void {
   if (!existsSync(p.keystore) && !existsSync(p.db)) throw new AppError('VAULT_MISSING');
 }
 
-/** Removes leftovers of interrupted operations that are never needed (nothing here holds data). */
-function sweepTemporaries(p: VaultPaths): void {
-  for (const f of [p.rekeyTmp, `${p.rekeyTmp}-wal`, `${p.rekeyTmp}-shm`, `${p.rekeyTmp}-journal`]) removeIfPresent(f);
+/**
+ * Removes leftovers of interrupted operations that are never needed (nothing here holds data).
+ * Best effort: a leftover we cannot remove must not stop the unlock.
+ */
+function sweepTemporaries(p: VaultPaths, logger: Logger): void {
+  const leftovers = [p.rekeyTmp, `${p.rekeyTmp}-wal`, `${p.rekeyTmp}-shm`, `${p.rekeyTmp}-journal`];
   for (const name of readdirSync(p.dir)) {
-    if (/^keystore\.json(\.prev)?\.tmp-\d+$/.test(name)) removeIfPresent(`${p.dir}/${name}`);
+    if (/^keystore\.json(\.prev)?\.tmp-\d+$/.test(name)) leftovers.push(`${p.dir}/${name}`);
+  }
+  for (const f of leftovers) {
+    try {
+      removeIfPresent(f);
+    } catch (err) {
+      logger.warn('could not remove a leftover file', { file: f.slice(p.dir.length + 1), err });
+    }
   }
 }
 
@@ -312,7 +322,7 @@ async function unlock(dir: string, cred: Credential, ctx: VaultContext & { allow
       writeFileAtomic(p.keystore, serializeKeystore(body));
       ctx.logger.warn('keystore repaired from previous version', { vaultId: body.vaultId });
     }
-    sweepTemporaries(p);
+    sweepTemporaries(p, ctx.logger);
     const settled = settlePendingRekey(p, body, slot, dek, kek, ctx.clock, ctx.logger);
     dek = settled.dek;
     body = settled.body;
