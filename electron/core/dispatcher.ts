@@ -127,8 +127,13 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
     } catch (err) {
       // The provider re-reads the account on every call: an expired session or a disabled account
       // is refused here, before any handler, even for a public call.
-      if (err instanceof AppError && (err.code === 'SESSION_EXPIRED' || err.code === 'ACCOUNT_DISABLED')) return deny(err.code);
-      throw err;
+      if (err instanceof AppError && (err.code === 'SESSION_EXPIRED' || err.code === 'ACCOUNT_DISABLED')) {
+        // The provider has ended that session. A public call (sign in again, status) goes on
+        // without one; anything else is refused with the reason.
+        if (def.access !== 'public') return deny(err.code);
+      } else {
+        throw err;
+      }
     }
     const breakGlass = session !== null && session.breakGlassUntilMs !== null && session.breakGlassUntilMs > services.clock.nowMs();
     if (def.access !== 'public') {

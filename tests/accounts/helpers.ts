@@ -82,6 +82,7 @@ export async function setupAndSignInAdmin(h: Harness, opts: { keepMfaPolicy?: bo
     // by enrolling first. Most suites do not need MFA, so they then drop the requirement.
     await enrollMfa(h, ADMIN_CLIENT, ADMIN.password);
     await h.ok('users.setPolicies', { idleTimeoutMinutes: 15, mfaRequiredRoles: [], breakGlassMinutes: 60 });
+    await h.ok('auth.mfaDisable', { currentPassword: ADMIN.password });
     session = (await h.ok<{ session: SessionInfo }>('auth.session', {})).session;
   }
   return { recoveryKey, session };
@@ -97,6 +98,8 @@ export async function enrollMfa(h: Harness, c: Caller, password: string): Promis
   return { secret: begun.secret, recoveryCodes: done.recoveryCodes };
 }
 
+let userCounter = 0;
+
 /** Creates an account and takes it through its first sign-in (consent, own password). */
 export async function addUser(h: Harness, role: Role, name: string, opts: { personId?: string } = {}): Promise<{ userId: string; caller: Caller; password: string }> {
   const created = await h.ok<{ user: { id: string }; temporaryPassword: string }>('users.create', {
@@ -110,7 +113,7 @@ export async function addUser(h: Harness, role: Role, name: string, opts: { pers
   await h.ok('auth.login', { username: name, password: created.temporaryPassword }, c);
   const notice = await h.ok<{ version: string }>('auth.notice', {}, c);
   await h.ok('auth.acceptNotice', { version: notice.version }, c);
-  const password = `velvet harbor ${name.replace(/[^a-z]/g, '')} quartz meadow`.slice(0, 60);
+  const password = `velvet harbor quartz meadow ${++userCounter}`;
   await h.ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: password }, c);
   return { userId: created.user.id, caller: c, password };
 }

@@ -108,7 +108,8 @@ export function checkIntegrity(read: ReturnType<typeof readSignin>, macKey: Buff
   if (read.state === 'missing') return expectedGeneration === 0 ? 'ok' : 'missing';
   if (read.state === 'unreadable') return 'unreadable';
   const { body } = read;
-  if (body.generation === 0 && expectedGeneration === 0) return 'ok';
+  // A file never checkpointed: right for a new vault, otherwise the old one was deleted.
+  if (body.generation === 0 && body.mac === null) return expectedGeneration === 0 ? 'ok' : 'missing';
   if (!body.mac) return 'bad_mac';
   const want = Buffer.from(macOf(macKey, body), 'base64');
   const got = Buffer.from(body.mac, 'base64');
