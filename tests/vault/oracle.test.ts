@@ -32,8 +32,10 @@ function oracleQuery(mod: OracleModule, file: string, hexKey: string, sql: strin
   return new Promise((resolve) => {
     const db = new mod.Database(file, mod.OPEN_READONLY);
     db.serialize(() => {
-      db.run('PRAGMA cipher_compatibility = 4');
+      db.run('PRAGMA cipher_log_level = NONE'); // the wrong-key cases would log HMAC errors to stderr
+      // SQLCipher ignores cipher_compatibility issued before the key (measured here), so key first.
       db.run(`PRAGMA ${keyPragma(hexKey)}`);
+      db.run('PRAGMA cipher_compatibility = 4');
       db.get('PRAGMA cipher_version', (_e, v) => {
         db.all(sql, (err, rows) => {
           db.close();
