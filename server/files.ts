@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LIMITS, type Refusal, type SignedReceipt } from '../shared/sync/protocol';
 import { writeFileAtomic } from '../electron/core/vault/atomic-file';
@@ -20,6 +20,7 @@ export interface FileImport {
 }
 
 export async function importBatchFiles(app: ServerApp, files: string[], receiptDir: string): Promise<FileImport[]> {
+  mkdirSync(receiptDir, { recursive: true, mode: 0o700 });
   const results = new Map<string, FileImport>();
   let pending = [...files];
   for (;;) {
