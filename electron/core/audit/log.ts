@@ -124,6 +124,11 @@ export class AuditLog {
     return this.opts.signer.publicKeyPem;
   }
 
+  /** Detached Ed25519 signature with the device key (export manifests). */
+  signDetached(bytes: Buffer): Buffer {
+    return this.opts.signer.sign(bytes);
+  }
+
   /** Current root (of all committed and in-transaction entries). */
   root(): Buffer {
     return Buffer.from(this.state.range.root());

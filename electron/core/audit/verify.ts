@@ -57,26 +57,27 @@ function checkSchema(db: Database, problems: AuditProblem[]): void {
   }
 }
 
-/** Reads one chunk's rows; uses one aggregated string per column when the chunk is intact. */
+/** Reads one chunk; one aggregated buffer per column when the chunk is intact (see verify-chunk). */
 function readChunk(db: Database, id: number, start: number, length: number, sizes: number[], deep: boolean, maxProblems: number): ChunkInput {
   const end = start + length;
+  // group_concat without ORDER BY follows the rowid range scan, i.e. seq order; each entry's own
+  // seq field is checked against its position anyway, so a different order could not pass.
   const agg = db
     .prepare(
-      "SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi, group_concat(coalesce(entry, ''), char(10) ORDER BY seq) AS texts FROM audit_entry WHERE seq >= ? AND seq < ?",
+      "SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi, CAST(char(0) || group_concat(coalesce(entry, ''), char(0)) AS BLOB) AS texts FROM audit_entry WHERE seq >= ? AND seq < ?",
     )
-    .get(start, end) as { n: number; lo: number | null; hi: number | null; texts: string | null };
+    .get(start, end) as { n: number; lo: number | null; hi: number | null; texts: Buffer | null };
   const leafAgg = db
-    .prepare("SELECT count(*) AS n, group_concat(hex(hash), '' ORDER BY idx) AS hex FROM audit_node WHERE level = 0 AND idx >= ? AND idx < ?")
-    .get(start, end) as { n: number; hex: string | null };
-  let texts: ChunkInput['texts'];
-  let newlines = 0;
-  if (agg.n === length && agg.lo === start && agg.hi === end - 1 && typeof agg.texts === 'string') {
-    for (let at = agg.texts.indexOf('\n'); at !== -1; at = agg.texts.indexOf('\n', at + 1)) newlines++;
+    .prepare("SELECT count(*) AS n, CAST(group_concat(hash, '') AS BLOB) AS leaves FROM audit_node WHERE level = 0 AND idx >= ? AND idx < ?")
+    .get(start, end) as { n: number; leaves: Buffer | null };
+  let texts: ChunkInput['texts'] | null = null;
+  if (agg.n === length && agg.lo === start && agg.hi === end - 1 && agg.texts) {
+    let zeros = 0;
+    for (let at = agg.texts.indexOf(0); at !== -1; at = agg.texts.indexOf(0, at + 1)) zeros++;
+    if (zeros === length) texts = agg.texts;
   }
-  if (agg.n === length && agg.lo === start && agg.hi === end - 1 && typeof agg.texts === 'string' && newlines === length - 1) {
-    texts = agg.texts;
-  } else {
-    // Something is off in this chunk (a missing row, a raw newline in an entry): read row by row.
+  if (!texts) {
+    // Something is off in this chunk (a missing row, a NUL inside an entry): read row by row.
     const arr: Array<string | null> = new Array<string | null>(length).fill(null);
     for (const r of db.prepare('SELECT seq, entry FROM audit_entry WHERE seq >= ? AND seq < ? ORDER BY seq').iterate(start, end) as Iterable<{ seq: number; entry: unknown }>) {
       arr[r.seq - start] = typeof r.entry === 'string' ? r.entry : r.entry === null ? '' : String(r.entry);
@@ -84,16 +85,25 @@ function readChunk(db: Database, id: number, start: number, length: number, size
     texts = arr;
   }
   let leaves: ChunkInput['leaves'];
-  if (leafAgg.n === length && typeof leafAgg.hex === 'string' && leafAgg.hex.length === length * 64) {
-    leaves = leafAgg.hex;
+  if (leafAgg.n === length && leafAgg.leaves && leafAgg.leaves.length === length * 32) {
+    leaves = leafAgg.leaves;
   } else {
-    const arr = new Array<string>(length).fill('');
+    const arr = new Array<Uint8Array | null>(length).fill(null);
     for (const r of db.prepare('SELECT idx, hash FROM audit_node WHERE level = 0 AND idx >= ? AND idx < ?').iterate(start, end) as Iterable<{ idx: number; hash: Buffer }>) {
-      if (r.hash.length === 32) arr[r.idx - start] = r.hash.toString('hex');
+      if (r.hash.length === 32) arr[r.idx - start] = r.hash;
     }
     leaves = arr;
   }
   return { id, start, length, texts, leaves, sizes, deep, maxProblems };
+}
+
+/** Buffers that own their memory move to the worker instead of being copied. */
+function transferables(input: ChunkInput): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of [input.texts, input.leaves]) {
+    if (v instanceof Uint8Array && v.byteOffset === 0 && v.buffer instanceof ArrayBuffer && v.byteLength === v.buffer.byteLength) out.push(v.buffer);
+  }
+  return out;
 }
 
 /** A small pool: each worker handles one chunk at a time, with a bounded queue of read-ahead chunks. */
@@ -138,7 +148,7 @@ class Pool {
     this.settled.push(
       new Promise<ChunkResult>((resolve, reject) => {
         this.waiting.set(w, { resolve, reject });
-        w.postMessage(input);
+        w.postMessage(input, transferables(input));
       }),
     );
   }
