@@ -2,11 +2,14 @@ import { contract, type AppContract } from '../../shared/contract/index';
 import { createAccounts, type Accounts, type LockReason } from './accounts/index';
 import { createFieldFilter } from './accounts/field-filter';
 import { systemClock, type Clock } from './clock';
+import { demoHandlers } from './demo/index';
 import { createDispatcher, type CoreServices, type Dispatcher, type Handlers } from './dispatcher';
 import { randomIds, type IdGenerator } from './ids';
 import { createLogger, type Logger } from './logger';
+import { scheduleHandlers } from './schedule/handlers';
 import { systemHandlers } from './system/handlers';
 import { APP_VERSION } from './version';
+import { workspaceFor } from './workspace';
 
 export interface CoreOptions {
   /** Folder holding the vault (vault.db, keystore, anchors). */
@@ -57,6 +60,8 @@ export function createCore(opts: CoreOptions): Core {
   const handlers: Handlers<AppContract> = {
     ...systemHandlers({ version: APP_VERSION, dataDir: opts.dataDir, transport: opts.transport, isUnlocked: accounts.isUnlocked }),
     ...accounts.handlers,
+    ...scheduleHandlers({ workspace: () => workspaceFor(accounts.vault().db, { dataDir: opts.dataDir, ...services }) }),
+    ...demoHandlers({ workspace: () => workspaceFor(accounts.vault().db, { dataDir: opts.dataDir, ...services }) }),
   };
   const dispatcher = createDispatcher({
     contract,
