@@ -215,7 +215,8 @@ function assertPresent(p: VaultPaths): void {
 function sweepTemporaries(p: VaultPaths, logger: Logger): void {
   const leftovers = [p.rekeyTmp, `${p.rekeyTmp}-wal`, `${p.rekeyTmp}-shm`, `${p.rekeyTmp}-journal`];
   for (const name of readdirSync(p.dir)) {
-    if (/^keystore\.json(\.prev)?\.tmp-\d+$/.test(name)) leftovers.push(`${p.dir}/${name}`);
+    // keystore temp files from an interrupted write; encrypted snapshots from an interrupted backup
+    if (/^keystore\.json(\.prev)?\.tmp-\d+$/.test(name) || /^vault\.db\.backup-[0-9a-f-]{36}$/.test(name)) leftovers.push(`${p.dir}/${name}`);
   }
   for (const f of leftovers) {
     try {
