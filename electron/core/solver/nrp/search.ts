@@ -28,6 +28,8 @@ export interface NrpSearchOptions {
   /** Extra stop flag (a worker's shared cancel cell); checked with the signal. */
   stopFlag?: Int32Array;
   onProgress?: (p: NrpProgress) => void;
+  /** Stop as soon as a feasible roster with at most this objective is found (e.g. a known optimum). */
+  targetObjective?: number;
   /** Use exact HiGHS sub-problem solves (LNS) between annealing phases; default false (see docs). */
   useMip?: boolean;
 }
@@ -72,6 +74,7 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
       cancelled = true;
       return true;
     }
+    if (opts.targetObjective !== undefined && bestHard === 0 && bestSoft <= opts.targetObjective) return true;
     return Date.now() >= deadline || iterations >= maxIterations;
   };
   const report = (phase: string): void =>

@@ -12,6 +12,8 @@ export interface NrpSolveOptions {
   /** Work budget per worker in annealing iterations; with it a seed reproduces the same roster. */
   maxIterations?: number;
   useMip?: boolean;
+  /** Each worker stops once it holds a feasible roster with at most this objective. */
+  targetObjective?: number;
   signal?: AbortSignal;
   onProgress?: (p: NrpProgress & { worker: number }) => void;
 }
@@ -88,9 +90,16 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
     const results = await Promise.all(
       Array.from({ length: n }, (_, i) =>
         runWorker(
-          { instance, seed: seed + i, deadline: t0 + opts.timeLimitMs, maxIterations: opts.maxIterations, useMip: opts.useMip, stop },
-          (p) => opts.onProgress?.({ ...p, worker: i }),
-        ),
+          { instance, seed: seed + i, deadline: t0 + opts.timeLimitMs, maxIterations: opts.maxIterations, useMip: opts.useMip, targetObjective: opts.targetObjective, stop },
+          (p) => {
+            // A worker that reached the target ends the whole solve, not just itself.
+            if (opts.targetObjective !== undefined && p.hard === 0 && p.objective <= opts.targetObjective) onAbort();
+            opts.onProgress?.({ ...p, worker: i });
+          },
+        ).then((r) => {
+          if (opts.targetObjective !== undefined && r.hard === 0 && r.objective <= opts.targetObjective) onAbort();
+          return r;
+        }),
       ),
     );
     let best = results[0]!;
@@ -103,7 +112,7 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
       firstFeasibleMs: firsts.length > 0 ? Math.min(...firsts) : null,
       elapsedMs: Date.now() - t0,
       seed,
-      cancelled: results.some((r) => r.cancelled),
+      cancelled: opts.signal?.aborted === true,
     };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

@@ -10,6 +10,7 @@ export interface NrpWorkerInput {
   deadline: number;
   maxIterations?: number;
   useMip?: boolean;
+  targetObjective?: number;
   stop: SharedArrayBuffer;
 }
 
@@ -27,6 +28,7 @@ if (port) {
     timeLimitMs: Math.max(0, input.deadline - Date.now()),
     maxIterations: input.maxIterations,
     useMip: input.useMip,
+    targetObjective: input.targetObjective,
     stopFlag: new Int32Array(input.stop),
     onProgress: (progress) => post({ type: 'progress', progress }),
   }).then(
