@@ -617,12 +617,16 @@ class VaultHandle implements UnlockedVault {
     if (!db) return;
     this.#db = null;
     try {
+      // A complete TRUNCATE checkpoint leaves every commit in vault.db: the marker can go first.
       const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
       if (row && row.busy === 0) removeIfPresent(this.paths.session);
     } catch (err) {
       this.ctx.logger.warn('checkpoint at close failed', { vaultId: this.vaultId, err });
     }
     db.close();
+    // Another connection was reading: if ours was the last, close() checkpointed and deleted the
+    // WAL, and a marker left behind would later be mistaken for a lost WAL.
+    if (!existsSync(this.paths.wal)) removeIfPresent(this.paths.session);
   }
 
   private wipe(): void {
