@@ -73,8 +73,9 @@ function zodIssues(error: ZodError): IssueDetail[] {
 
 /**
  * The single entry point of the core. Every transport (Electron IPC, the preview bridge, the CLI,
- * tests) goes through it: look up the call, validate input strictly, resolve the caller's session,
- * check the permission, run the handler, validate the output, and map any failure to a typed error.
+ * tests) goes through it: look up the call, resolve the caller's session, check gates and the
+ * permission (break-glass included), validate input strictly, run the handler, validate and filter
+ * the output, and map any failure to a typed error.
  */
 export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>): Dispatcher {
   const { contract, handlers, services, sessions } = opts;
@@ -112,11 +113,6 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
     const def: CallDef | undefined = Object.prototype.hasOwnProperty.call(contract, name) ? contract[name] : undefined;
     if (!def) return fail(new AppError('UNKNOWN_CALL'), correlationId);
 
-    const parsed = def.input.safeParse(rawInput);
-    if (!parsed.success) {
-      return fail(new AppError('BAD_INPUT', undefined, { issues: zodIssues(parsed.error) }), correlationId);
-    }
-
     let session: Session | null = null;
     const deny = (code: DeniedCall['code']): WireResult<never> => {
       opts.onDenied?.({ callName: name, caller, session, code, correlationId });
@@ -126,13 +122,13 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
       session = sessions.resolve(caller);
     } catch (err) {
       // The provider re-reads the account on every call: an expired session or a disabled account
-      // is refused here, before any handler, even for a public call.
+      // has just been ended. A public call (sign in again, status) goes on without it; anything
+      // else is refused with the reason, before any handler.
       if (err instanceof AppError && (err.code === 'SESSION_EXPIRED' || err.code === 'ACCOUNT_DISABLED')) {
-        // The provider has ended that session. A public call (sign in again, status) goes on
-        // without one; anything else is refused with the reason.
         if (def.access !== 'public') return deny(err.code);
       } else {
-        throw err;
+        services.logger.error('session lookup failed', { call: name, correlationId, error: err });
+        return fail(new AppError('INTERNAL'), correlationId);
       }
     }
     const breakGlass = session !== null && session.breakGlassUntilMs !== null && session.breakGlassUntilMs > services.clock.nowMs();
@@ -143,6 +139,13 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
         return deny(gate === 'consent' ? 'CONSENT_REQUIRED' : gate === 'password_change' ? 'PASSWORD_CHANGE_REQUIRED' : 'MFA_REQUIRED');
       }
       if (def.access !== 'session' && !sessionHas(session.role, def.access, breakGlass)) return deny('FORBIDDEN');
+    }
+
+    // Authorization comes first: a caller who may not make the call learns nothing about its
+    // input schema, and the role matrix can be checked for every call without crafting inputs.
+    const parsed = def.input.safeParse(rawInput);
+    if (!parsed.success) {
+      return fail(new AppError('BAD_INPUT', undefined, { issues: zodIssues(parsed.error) }), correlationId);
     }
 
     const ctx: CallContext = { services, caller, session, correlationId, callName: name };
