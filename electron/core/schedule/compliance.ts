@@ -3,6 +3,7 @@ import { parseIsoInstant } from '../../../shared/compliance/time/instant';
 import type { ComplianceProgram, PersonSchedule, RuleResult } from '../../../shared/compliance/model';
 import { ComplianceSession } from '../../../shared/compliance/session';
 import { checkProgramRules, type ProgramFinding } from '../../../shared/domain/program-rules';
+import type { ProgramSettings } from '../../../shared/domain/schedule';
 import type { ScheduleStore } from './store';
 
 export interface Finding {
@@ -33,8 +34,7 @@ function minutes(instant: string): number {
 }
 
 /** The ACGME engine's view of one academic year of the vault. */
-export function complianceProgramFor(store: ScheduleStore, yearId: string): ComplianceProgram {
-  const settings = store.settings.get();
+export function complianceProgramFor(store: ScheduleStore, settings: ProgramSettings, yearId: string): ComplianceProgram {
   const year = store.years.require(yearId, 'yearId');
   const blocks = new Map(store.blocks.where('academic_year_id = ?', yearId).map((b) => [b.id, b]));
   const rotations = new Map(store.rotations.all().map((r) => [r.id, r]));
@@ -77,9 +77,9 @@ export function complianceProgramFor(store: ScheduleStore, yearId: string): Comp
     });
   }
   return {
-    timeZone: settings?.timeZone ?? 'UTC',
-    workPeriodGapMinutes: settings?.workPeriodGapMinutes ?? 0,
-    ...(settings ? { ruleSet: settings.ruleSet } : {}),
+    timeZone: settings.timeZone,
+    workPeriodGapMinutes: settings.workPeriodGapMinutes,
+    ruleSet: settings.ruleSet,
     people,
   };
 }
@@ -119,8 +119,8 @@ function fromProgram(f: ProgramFinding): Finding {
 }
 
 /** Every violation and advisory of a year: the ACGME engine's and the program rules', with acknowledgements. */
-export function checkYear(store: ScheduleStore, yearId: string): { findings: Finding[]; people: number } {
-  const program = complianceProgramFor(store, yearId);
+export function checkYear(store: ScheduleStore, settings: ProgramSettings, yearId: string): { findings: Finding[]; people: number } {
+  const program = complianceProgramFor(store, settings, yearId);
   const session = new ComplianceSession(program);
   const acgme = session.results().filter((r) => r.verdict !== 'compliant').map(fromAcgme);
   const year = store.years.require(yearId, 'yearId');

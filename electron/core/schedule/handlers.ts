@@ -105,7 +105,8 @@ export function scheduleHandlers(deps: ScheduleDeps): Handlers<typeof scheduleCa
 
     'compliance.check': (input, ctx) => {
       const started = performance.now();
-      const { findings, people } = checkYear(ws().store, input.yearId);
+      const { store, service } = ws();
+      const { findings, people } = checkYear(store, service.settings(), input.yearId);
       return { findings, people, checkedAt: ctx.services.clock.now().toISOString(), ms: Math.round(performance.now() - started) };
     },
     'compliance.acknowledge': (input, ctx) => (ws().service.acknowledgeViolation(actorOf(ctx), input.key, input.reason), ok),

@@ -10,6 +10,7 @@ import { formatUtcInstant } from '../../../shared/compliance/time/instant';
 import { parseIsoDate } from '../../../shared/compliance/time/civil';
 import { localToInstant, type Disambiguation } from '../../../shared/compliance/time/zone';
 import type { Clock } from '../clock';
+import { readVaultInfo } from '../vault/meta';
 import type { IdGenerator } from '../ids';
 import type { AuditAction } from '../../../shared/audit/actions';
 import type { AuditActor } from '../../../shared/audit/entry';
@@ -88,10 +89,12 @@ export class ScheduleService {
 
   // ---- program ----------------------------------------------------------------------------------
 
+  /** The program's settings; until first edited, derived from what vault setup recorded. */
   settings(): ProgramSettings {
     const s = this.store.settings.get();
-    if (!s) throw new AppError('NOT_FOUND', 'The program has not been set up yet.');
-    return s;
+    if (s) return s;
+    const info = readVaultInfo(this.store.db);
+    return { name: info.programName.slice(0, 120), specialty: 'general', timeZone: info.timeZone, ruleSet: 'CPR-2025', rulePacks: [], workPeriodGapMinutes: 0 };
   }
 
   saveSettings(actor: AuditActor, settings: ProgramSettings): ProgramSettings {
@@ -178,7 +181,7 @@ export class ScheduleService {
   }
 
   blocksOfYear(yearId: string): Block[] {
-    return this.store.blocks.where('academic_year_id = ? ORDER BY start_date', yearId);
+    return this.store.blocks.where('academic_year_id = ?', yearId).sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0));
   }
 
   // ---- block assignments ------------------------------------------------------------------------
