@@ -5,6 +5,7 @@ import {
   DOMAINS,
   SYNC_VERSION,
   sealedEnvelope,
+  batchBody,
   signedBatch,
   type BatchBody,
   type Refusal,
@@ -15,7 +16,7 @@ import type { Clock } from '../electron/core/clock';
 import type { Logger } from '../electron/core/logger';
 import { checkpointDigest, parseCheckpoint, verifyCheckpoint, type CheckpointFields } from '../electron/core/sync/protocol/checkpoint';
 import { checkEntry } from '../electron/core/sync/protocol/entry';
-import { publicKeyFromRaw, recipientId, signBody, verifyBody } from '../electron/core/sync/protocol/keys';
+import { publicKeyFromRaw, recipientId, signBody, verifyPayload } from '../electron/core/sync/protocol/keys';
 import { bytesEqual, compactRange, emptyRoot, isConsistent, leafHashOf, rootOfLeaves } from '../electron/core/sync/protocol/merkle';
 import { open } from '../electron/core/sync/protocol/seal';
 import type { ServerIdentity } from './identity';
@@ -110,11 +111,22 @@ export class Ingestor {
         throw new Refused('BAD_REQUEST', 'sealed batch does not contain JSON');
       }
       const sb = signedBatch.safeParse(parsedJson);
-      if (!sb.success) throw new Refused('BAD_REQUEST', `invalid batch: ${issuesText(sb.error.issues)}`);
-      const { batch, signature } = sb.data;
-      if (batch.deviceId !== deviceId) throw new Refused('BAD_REQUEST', 'batch.deviceId does not match the envelope deviceId');
+      if (!sb.success) throw new Refused('BAD_REQUEST', `invalid signed batch: ${issuesText(sb.error.issues)}`);
       const key = this.deviceKey(device);
-      if (!verifyBody(DOMAINS.batch, batch, signature, key)) throw new Refused('BAD_SIGNATURE', 'batch signature does not verify with the enrolled device key');
+      // Verify the exact bytes first, parse after: nothing unauthenticated is interpreted.
+      if (!verifyPayload(DOMAINS.batch, sb.data.payload, sb.data.signature, key)) {
+        throw new Refused('BAD_SIGNATURE', 'batch signature does not verify with the enrolled device key');
+      }
+      let payloadJson: unknown;
+      try {
+        payloadJson = JSON.parse(sb.data.payload);
+      } catch {
+        throw new Refused('BAD_REQUEST', 'signed batch payload is not JSON');
+      }
+      const parsedBatch = batchBody.safeParse(payloadJson);
+      if (!parsedBatch.success) throw new Refused('BAD_REQUEST', `invalid batch: ${issuesText(parsedBatch.error.issues)}`);
+      const batch = parsedBatch.data;
+      if (batch.deviceId !== deviceId) throw new Refused('BAD_REQUEST', 'batch.deviceId does not match the envelope deviceId');
       if (!verifyCheckpoint(batch.checkpoint, key)) throw new Refused('BAD_CHECKPOINT', 'checkpoint signature does not verify with the enrolled device key');
       const cp = parseCheckpoint(batch.checkpoint);
       if (!cp) throw new Refused('BAD_CHECKPOINT', 'checkpoint.body is not a checkpoint (origin, size, root, time lines)');
@@ -214,7 +226,7 @@ export class Ingestor {
     const times: Array<string | null> = new Array<string | null>(batch.entries.length);
     for (let i = 0; i < batch.entries.length; i++) {
       const text = batch.entries[i] as string;
-      const c = checkEntry(text, b + i);
+      const c = checkEntry(text, b + i, deviceId);
       if (!c.ok) throw new Refused('BAD_REQUEST', `invalid batch: entries.${i} (seq ${b + i}) ${c.problem}`);
       times[i] = c.time;
       leaves[i] = leafHashOf(text);

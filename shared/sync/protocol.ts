@@ -119,7 +119,12 @@ export const batchBody = z.strictObject({
 });
 export type BatchBody = z.infer<typeof batchBody>;
 
-export const signedBatch = z.strictObject({ batch: batchBody, signature: ed25519SignatureB64 });
+/**
+ * The signature covers the exact payload bytes (`DOMAIN + '\n' + payload`, payload = canonical JSON
+ * of the batch body), as in DSSE: the server verifies before it parses, and never has to
+ * re-serialize a large batch to check a signature.
+ */
+export const signedBatch = z.strictObject({ payload: z.string().min(2).max(LIMITS.maxBodyBytes), signature: ed25519SignatureB64 });
 export type SignedBatch = z.infer<typeof signedBatch>;
 
 // ---------------------------------------------------------------------------------------------

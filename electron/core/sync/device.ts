@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { canonicalJson } from '../../../shared/canonical-json';
 import { AppError } from '../../../shared/errors';
 import { bytesEqual, fromBase64, toBase64 } from '../../../shared/merkle/index';
 import { parseJsonText, parseMessage } from '../../../shared/sync/parse';
@@ -25,7 +26,7 @@ import type { SyncLogSource } from './adapters/audit-log';
 import type { SyncSigningKey } from './adapters/device-key';
 import * as ds from './device-store';
 import { parseCheckpoint, signCheckpoint } from './protocol/checkpoint';
-import { fingerprint, generateKeyPair, publicKeyFromRaw, signBody, verifyBody } from './protocol/keys';
+import { fingerprint, generateKeyPair, publicKeyFromRaw, signBody, signPayload, verifyBody } from './protocol/keys';
 import { emptyRoot } from './protocol/merkle';
 import { seal } from './protocol/seal';
 
@@ -280,7 +281,8 @@ export class DeviceSync {
       consistency: base === 0 ? [] : this.o.log.consistencyProof(base, end).map((h) => toBase64(h)),
       createdAt: this.o.clock.now().toISOString(),
     };
-    const signed = { batch, signature: signBody(DOMAINS.batch, batch, this.o.key.privateKey) };
+    const payload = canonicalJson(batch);
+    const signed = { payload, signature: signPayload(DOMAINS.batch, payload, this.o.key.privateKey) };
     return seal(Buffer.from(JSON.stringify(signed), 'utf8'), { deviceId: this.o.key.deviceId, recipientSealingKey: server.sealingKey });
   }
 

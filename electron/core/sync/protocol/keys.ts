@@ -42,6 +42,21 @@ export function signBody(domain: string, body: unknown, privateKey: KeyObject): 
   return sign(null, signedBytes(domain, body), privateKey).toString('base64');
 }
 
+/** Signs `domain + '\n' + payload` where payload is already canonical JSON text. */
+export function signPayload(domain: string, payload: string, privateKey: KeyObject): string {
+  return sign(null, Buffer.from(`${domain}\n${payload}`, 'utf8'), privateKey).toString('base64');
+}
+
+export function verifyPayload(domain: string, payload: string, signatureB64: string, publicKey: KeyObject): boolean {
+  const sig = Buffer.from(signatureB64, 'base64');
+  if (sig.length !== 64) return false;
+  try {
+    return verify(null, Buffer.from(`${domain}\n${payload}`, 'utf8'), publicKey, sig);
+  } catch {
+    return false;
+  }
+}
+
 export function verifyBody(domain: string, body: unknown, signatureB64: string, publicKey: KeyObject): boolean {
   const sig = Buffer.from(signatureB64, 'base64');
   if (sig.length !== 64) return false;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   CompactRange,
   MerkleHasher,
@@ -9,19 +8,19 @@ import {
   verifyConsistency,
   type NodeReader,
 } from '../../../../shared/merkle/index';
+import { leafHashOfText, sha256 } from '../../audit/hash';
 
 /**
  * Adapter over the audit trail's RFC 9162 code (shared/merkle): the only place sync calls into it,
  * so a rename there is a one-line fix here. Sync never hashes tree nodes itself.
  */
-const sha256 = (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest();
-
 export const hasher = new MerkleHasher(sha256);
 
 export { CompactRange, ProofError, bytesEqual, type NodeReader };
 
+/** SHA-256(0x00 || utf8(text)) via the audit trail's one-shot helper (equal to hasher.leafHash; tested). */
 export function leafHashOf(canonical: string): Uint8Array {
-  return hasher.leafHash(Buffer.from(canonical, 'utf8'));
+  return leafHashOfText(canonical);
 }
 
 export function emptyRoot(): Uint8Array {
