@@ -51,8 +51,11 @@ function tick(): Promise<void> {
 }
 
 /**
- * The NRP search: row-by-row construction, then simulated annealing phases with reheats, always
- * keeping the best roster. Anytime: it can be stopped at any point and returns its best.
+ * The NRP search: greedy construction with exact row pricing (RowDp), then repeated phases of
+ * [noisy row re-optimisation sweep, simulated annealing, exact row sweep], optionally followed by a
+ * HiGHS LNS step, always keeping the best roster. Anytime: stoppable at any point, returns its best.
+ * Everything random comes from the seeded Rng and phase lengths are counted in iterations, so with
+ * `maxIterations` a seed reproduces the same roster.
  */
 export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): Promise<NrpSearchResult> {
   const t0 = Date.now();
