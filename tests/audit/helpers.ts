@@ -73,5 +73,5 @@ export function fixture(opts: { kind?: 'memory' | 'cipher'; checkpointEvery?: nu
   return f;
 }
 
-export const coordinator: AuditActor = { type: 'user', userId: 'user-0001', role: 'coordinator', sessionId: 'sess-0001' };
-export const compliance: AuditActor = { type: 'user', userId: 'user-0002', role: 'compliance_officer', sessionId: 'sess-0002' };
+export const coordinator: Extract<AuditActor, { type: 'user' }> = { type: 'user', userId: 'user-0001', role: 'coordinator', sessionId: 'sess-0001' };
+export const compliance: Extract<AuditActor, { type: 'user' }> = { type: 'user', userId: 'user-0002', role: 'compliance_officer', sessionId: 'sess-0002' };

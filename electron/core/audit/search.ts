@@ -1,12 +1,12 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { AuditActor, AuditEntry, AuditRecord } from '../../../shared/audit/entry';
-import { AuditFilter, AuditFilterCriteria, type AuditPage } from '../../../shared/audit/filter';
+import { AuditFilter, type AuditFilterCriteria, type AuditPage } from '../../../shared/audit/filter';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { AppError } from '../../../shared/errors';
 import { recordRead } from '../db/unit-of-work';
 import type { AuditLog } from './log';
 
-type Criteria = ReturnType<typeof AuditFilterCriteria.parse>;
+type Criteria = AuditFilterCriteria;
 
 function iso(value: string, path: string): string {
   const ms = Date.parse(value);

@@ -163,7 +163,7 @@ export function processChunk(input: ChunkInput): ChunkResult {
       let entrySeq = readSeq(buf, s, t);
       let prev = readPrev(buf, s, t);
       if (input.deep || buf.indexOf(RETENTION, s) === s) {
-        let parsed: unknown = null;
+        let parsed: unknown;
         try {
           parsed = JSON.parse(buf.toString('utf8', s, t));
         } catch {
