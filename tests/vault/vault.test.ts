@@ -8,6 +8,8 @@ import {
   unlockWithRecoveryKey,
   vaultExists,
   createVault,
+  verifyRecoveryKey,
+  formatRecoveryKey,
 } from '../../electron/core/vault';
 import { PASSWORD, makeVault, tempRoot, testContext } from './helpers';
 
@@ -93,7 +95,6 @@ describe('vault lifecycle', () => {
     expect(await codeOf(unlockWithPassword({ dir, slotId: 'user:admin', password: PASSWORD + 'x', ...ctx }))).toBe('WRONG_CREDENTIALS');
     expect(await codeOf(unlockWithPassword({ dir, slotId: 'user:nobody', password: PASSWORD, ...ctx }))).toBe('WRONG_CREDENTIALS');
     // A well-formed key that is not this vault's.
-    const { formatRecoveryKey } = await import('../../electron/core/vault');
     expect(await codeOf(unlockWithRecoveryKey({ dir, recoveryKey: formatRecoveryKey(Buffer.alloc(32, 7)), ...ctx }))).toBe('WRONG_CREDENTIALS');
     // One character changed: rejected by the group check, and the error names the group.
     const typo = recoveryKey.slice(0, 20) + (recoveryKey[20] === 'A' ? 'B' : 'A') + recoveryKey.slice(21);
@@ -114,6 +115,10 @@ describe('vault lifecycle', () => {
     const { vault, recoveryKey, ctx } = await makeVault(dir);
     vault.close();
     const typed = recoveryKey.toLowerCase().replace(/-/g, ' ');
+    expect(verifyRecoveryKey({ dir, recoveryKey: typed, kdfPolicy: ctx.kdfPolicy })).toBe(true);
+    expect(verifyRecoveryKey({ dir, recoveryKey: typed, kdfPolicy: ctx.kdfPolicy, vaultId: 'other' })).toBe(false);
+    expect(verifyRecoveryKey({ dir, recoveryKey: formatRecoveryKey(Buffer.alloc(32, 1)), kdfPolicy: ctx.kdfPolicy })).toBe(false);
+    expect(verifyRecoveryKey({ dir, recoveryKey: 'not a key', kdfPolicy: ctx.kdfPolicy })).toBe(false);
     const v = await unlockWithRecoveryKey({ dir, recoveryKey: typed, ...ctx });
     expect(v.mustResetPassword).toBe(true);
     expect(v.unlockedWith).toEqual({ kind: 'recovery' });

@@ -7,6 +7,7 @@ export {
   unlockWithPassword,
   unlockWithRecoveryKey,
   vaultExists,
+  verifyRecoveryKey,
   type UnlockedVault,
   type SlotSummary,
   type VaultContext,

@@ -646,3 +646,31 @@ class VaultHandle implements UnlockedVault {
 }
 
 export { vaultExists };
+
+/**
+ * True when `recoveryKey` opens the recovery slot of the vault in `dir` (and, if given, that vault
+ * is `vaultId`). Opens no connection and wipes every key it derives: for re-authentication and
+ * break-glass checks while the vault is already open. Throws KEYSTORE_DAMAGED like unlock does.
+ */
+export function verifyRecoveryKey(opts: { dir: string; recoveryKey: string; vaultId?: string; kdfPolicy?: KdfPolicy }): boolean {
+  let key: Buffer;
+  try {
+    key = parseRecoveryKey(opts.recoveryKey);
+  } catch (err) {
+    if (err instanceof RecoveryKeyFormatError) return false;
+    throw err;
+  }
+  try {
+    const body = readKeystoreFile(vaultPaths(opts.dir).keystore, opts.kdfPolicy ?? PRODUCTION_KDF);
+    if (opts.vaultId !== undefined && body.vaultId !== opts.vaultId) return false;
+    const slot = body.slots.find((s) => s.kind === 'recovery');
+    if (!slot || slot.kind !== 'recovery' || !slot.wrap) return false;
+    const kek = recoveryKek(key, slot.kdf.salt);
+    const dek = openSlot(body.vaultId, slot, kek);
+    kek.fill(0);
+    dek?.fill(0);
+    return dek !== null;
+  } finally {
+    key.fill(0);
+  }
+}
