@@ -4,6 +4,7 @@ import { vaultCommand } from './commands/vault';
 import { nrpCommand } from './commands/nrp';
 import { serverCommand } from './commands/server';
 import { syncCommand } from './commands/sync';
+import { auditCommand } from './commands/audit';
 
 /** Every rsched command, in the order `rsched help` lists them. Add one line per command module. */
 export const COMMANDS: CliCommand[] = [
@@ -12,4 +13,5 @@ export const COMMANDS: CliCommand[] = [
   nrpCommand,
   serverCommand,
   syncCommand,
+  auditCommand,
 ];
