@@ -1,47 +1,47 @@
-import { useEffect, useState } from 'react';
-import type { z } from 'zod';
-import type { AppStatus } from '../../shared/contract/system';
-import { api, CallError, unwrap } from './api/client';
+import { useEffect } from 'react';
+import { Setup } from './screens/Setup';
+import { RecoveryKey } from './screens/RecoveryKey';
+import { Login } from './screens/Login';
+import { Consent, MfaEnroll, PasswordChange } from './screens/Gates';
+import { Workspace } from './screens/Workspace';
+import { phaseOf, useSession } from './state/session';
 
-type Status = z.infer<typeof AppStatus>;
-
-const VAULT_STATE_TEXT: Record<Status['vault'], string> = {
-  absent: 'No vault yet: set one up to begin.',
-  locked: 'Vault locked: sign in to continue.',
-  unlocked: 'Vault open.',
-};
-
+/** Routes by where the person stands: first run, signed out, a gate to clear, or the workspace. */
 export function App() {
-  const [status, setStatus] = useState<Status | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
+  const load = useSession((s) => s.load);
+  const phase = useSession(phaseOf);
   useEffect(() => {
-    unwrap(api.system.status({})).then(setStatus, (err: unknown) =>
-      setError(err instanceof CallError ? `${err.message} (ref ${err.correlationId})` : 'The application core could not be reached.'),
-    );
-  }, []);
+    void load();
+  }, [load]);
 
-  return (
-    <div className="shell">
-      <header className="topbar">
-        <h1>Residency Scheduler</h1>
-        {status && <span className="muted" data-testid="version">v{status.version}</span>}
-      </header>
-      <main className="content" aria-live="polite">
-        {error && (
+  switch (phase) {
+    case 'loading':
+      return (
+        <main className="auth-page" aria-busy="true">
+          <p>Loading…</p>
+        </main>
+      );
+    case 'unreachable':
+      return (
+        <main className="auth-page">
           <p role="alert" className="error">
-            {error}
+            The application core could not be reached.
           </p>
-        )}
-        {status ? (
-          <section aria-label="Application status" data-testid="status">
-            <p data-testid="vault-state">{VAULT_STATE_TEXT[status.vault]}</p>
-            <p className="muted">Connected through the {status.transport === 'electron' ? 'desktop bridge' : 'browser preview bridge'}.</p>
-          </section>
-        ) : (
-          !error && <p>Loading…</p>
-        )}
-      </main>
-    </div>
-  );
+        </main>
+      );
+    case 'setup':
+      return <Setup />;
+    case 'recovery-key':
+      return <RecoveryKey />;
+    case 'login':
+      return <Login />;
+    case 'consent':
+      return <Consent />;
+    case 'password_change':
+      return <PasswordChange />;
+    case 'mfa_enrollment':
+      return <MfaEnroll />;
+    case 'app':
+      return <Workspace />;
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LocalDate, TimeZone } from '../domain/common';
+import { Id, LocalDate } from '../domain/common';
 import { defineCall } from './define';
 
 /**
@@ -15,8 +15,6 @@ export const DemoSeedInput = z
     residentsPerPgy: z.number().int().min(1).max(100).default(12),
     /** Cut each of the 13 blocks into halves (26 half blocks). */
     halfBlocks: z.boolean().default(false),
-    /** Used only when the program has no settings yet. */
-    timeZone: TimeZone.optional(),
   })
   .strict();
 export type DemoSeedInput = z.input<typeof DemoSeedInput>;

@@ -42,7 +42,7 @@ describe('demo program seed', () => {
 
   it('starts compliant: the ACGME engine and the program rules find no violation', () => {
     const out = seedDemo(f, f.actor, f.clock, { residentsPerPgy: 12, halfBlocks: false, startDate: '2026-07-01' });
-    const { findings, people } = checkYear(f.store, out.yearId);
+    const { findings, people } = checkYear(f.store, f.service.settings(), out.yearId);
     expect(people).toBe(36);
     expect(findings.filter((x) => x.verdict === 'violation').map((x) => x.explanation)).toEqual([]);
     // Two leave requests wait for approval.

@@ -39,7 +39,7 @@ export function defaultYearStart(clock: Clock): string {
  * The whole seed runs in one enclosing transaction (each service unit becomes a savepoint): it
  * lands entirely or not at all, and it is one disk sync instead of thousands.
  */
-export function seedDemo(ws: DemoWorkspace, actor: AuditActor, clock: Clock, input: Required<Pick<DemoSeedInput, 'residentsPerPgy' | 'halfBlocks'>> & Pick<DemoSeedInput, 'startDate' | 'timeZone'>): DemoSeedOutcome {
+export function seedDemo(ws: DemoWorkspace, actor: AuditActor, clock: Clock, input: Required<Pick<DemoSeedInput, 'residentsPerPgy' | 'halfBlocks'>> & Pick<DemoSeedInput, 'startDate'>): DemoSeedOutcome {
   const started = performance.now();
   const { store, service } = ws;
   if (store.people.all().length > 0 || store.years.all().length > 0 || store.rotations.all().length > 0) {
@@ -49,16 +49,8 @@ export function seedDemo(ws: DemoWorkspace, actor: AuditActor, clock: Clock, inp
   const startDate = input.startDate ?? defaultYearStart(clock);
 
   const run = store.db.transaction(() => {
-    if (!store.settings.get()) {
-      service.saveSettings(actor, {
-        name: 'Demo Internal Medicine Residency',
-        specialty: 'internal-medicine',
-        timeZone: input.timeZone ?? 'America/New_York',
-        ruleSet: 'CPR-2025',
-        rulePacks: [],
-        workPeriodGapMinutes: 0,
-      });
-    }
+    // The program keeps its own name and zone (from vault setup); the demo is internal medicine.
+    if (!store.settings.get()) service.saveSettings(actor, { ...service.settings(), specialty: 'internal-medicine' });
     const personId = new Map<string, string>();
     const people = demoPeople(shape);
     for (const { key, ...p } of people) personId.set(key, service.savePerson(actor, p).id);
