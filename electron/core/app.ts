@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { contract, type AppContract } from '../../shared/contract/index';
+import { auditHandlers } from './audit-calls/handlers';
 import { createAccounts, type Accounts, type LockReason } from './accounts/index';
 import { createFieldFilter } from './accounts/field-filter';
 import { systemClock, type Clock } from './clock';
@@ -57,11 +59,14 @@ export function createCore(opts: CoreOptions): Core {
     ...(opts.onLocked ? { onLocked: opts.onLocked } : {}),
     ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs } : {}),
   });
+  // Everything bound to the open vault (audit log, unit of work, scheduling services).
+  const workspace = () => workspaceFor(accounts.vault().db, { dataDir: opts.dataDir, ...services });
   const handlers: Handlers<AppContract> = {
     ...systemHandlers({ version: APP_VERSION, dataDir: opts.dataDir, transport: opts.transport, isUnlocked: accounts.isUnlocked }),
     ...accounts.handlers,
-    ...scheduleHandlers({ workspace: () => workspaceFor(accounts.vault().db, { dataDir: opts.dataDir, ...services }) }),
-    ...demoHandlers({ workspace: () => workspaceFor(accounts.vault().db, { dataDir: opts.dataDir, ...services }) }),
+    ...scheduleHandlers({ workspace }),
+    ...auditHandlers({ workspace, anchorPath: join(opts.dataDir, 'audit-anchor.json') }),
+    ...demoHandlers({ workspace }),
   };
   const dispatcher = createDispatcher({
     contract,

@@ -1,4 +1,5 @@
 import type { Contract } from './define';
+import { auditCalls } from './audit';
 import { authCalls } from './auth';
 import { demoCalls } from './demo';
 import { scheduleCalls } from './schedule';
@@ -9,7 +10,7 @@ import { usersCalls } from './users';
  * Every call the renderer (or any transport) may make. Domain files each export a block of calls;
  * this is the one place they are combined, and a name may appear only once.
  */
-export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls);
+export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls);
 
 export type AppContract = typeof contract;
 export type AppCallName = keyof AppContract & string;
