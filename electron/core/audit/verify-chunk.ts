@@ -72,9 +72,24 @@ function splitEntries(buf: Buffer, length: number): Array<[number, number]> | nu
   return out.length === length ? out : null;
 }
 
+/**
+ * Last occurrence of `needle` starting in [s, t). A plain backward byte loop: the keys we look for
+ * sit in the last hundred or so bytes of an entry, and Buffer#lastIndexOf would keep scanning the
+ * whole chunk buffer behind the entry whenever a key is absent.
+ */
+function lastIndexIn(buf: Buffer, needle: Buffer, s: number, t: number): number {
+  const first = needle[0] as number;
+  outer: for (let i = t - needle.length; i >= s; i--) {
+    if (buf[i] !== first) continue;
+    for (let j = 1; j < needle.length; j++) if (buf[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
 function readSeq(buf: Buffer, s: number, t: number): number | null {
-  const p = buf.lastIndexOf(SEQ_KEY, t - 1);
-  if (p < s) return null;
+  const p = lastIndexIn(buf, SEQ_KEY, s, t);
+  if (p < 0) return null;
   let v = 0;
   let i = p + SEQ_KEY.length;
   const first = i;
@@ -87,8 +102,8 @@ function readSeq(buf: Buffer, s: number, t: number): number | null {
 }
 
 function readPrev(buf: Buffer, s: number, t: number): string | null {
-  const q = buf.lastIndexOf(PREV_KEY, t - 1);
-  if (q < s || q + PREV_KEY.length + 45 > t || buf[q + PREV_KEY.length + 44] !== 0x22) return null;
+  const q = lastIndexIn(buf, PREV_KEY, s, t);
+  if (q < 0 || q + PREV_KEY.length + 45 > t || buf[q + PREV_KEY.length + 44] !== 0x22) return null;
   return buf.toString('latin1', q + PREV_KEY.length, q + PREV_KEY.length + 44);
 }
 
@@ -119,12 +134,19 @@ export function processChunk(input: ChunkInput): ChunkResult {
     spans = split;
   }
   if (spans.length !== length) throw new Error(`chunk ${input.id}: ${spans.length} entries for ${length} positions`);
+  const leavesBuf = Array.isArray(input.leaves) ? null : Buffer.from(input.leaves.buffer, input.leaves.byteOffset, input.leaves.byteLength);
+  /** The stored leaf hash at position i as a Buffer (allocates: only used when no text to hash). */
   const leafAt = (i: number): Buffer | null => {
-    if (Array.isArray(input.leaves)) {
-      const l = input.leaves[i];
-      return l && l.length === 32 ? Buffer.from(l.buffer, l.byteOffset, l.byteLength) : null;
-    }
-    return Buffer.from(input.leaves.buffer, input.leaves.byteOffset + i * 32, 32);
+    if (leavesBuf) return leavesBuf.subarray(i * 32, i * 32 + 32);
+    const l = (input.leaves as Array<Uint8Array | null>)[i];
+    return l && l.length === 32 ? Buffer.from(l.buffer, l.byteOffset, l.byteLength) : null;
+  };
+  /** Compares a computed leaf with the stored one without allocating (the hot path). */
+  const storedState = (i: number, leaf: Buffer): 'missing' | 'equal' | 'different' => {
+    if (leavesBuf) return leaf.compare(leavesBuf, i * 32, i * 32 + 32) === 0 ? 'equal' : 'different';
+    const l = (input.leaves as Array<Uint8Array | null>)[i];
+    if (!l || l.length !== 32) return 'missing';
+    return leaf.equals(l) ? 'equal' : 'different';
   };
 
   const sizes = new Set(input.sizes);
@@ -143,12 +165,12 @@ export function processChunk(input: ChunkInput): ChunkResult {
   for (let i = 0; i < length; i++) {
     const seq = start + i;
     const span = spans[i];
-    const stored = leafAt(i);
     let leaf: Buffer | null;
     if (!span) {
       problem('entry-missing', seq, `entry ${seq} is missing (deleted row)`);
-      leaf = stored;
+      leaf = leafAt(i);
     } else if (span[0] === span[1]) {
+      const stored = leafAt(i);
       const last = redacted[redacted.length - 1];
       if (last && last[1] === seq) last[1] = seq + 1;
       else redacted.push([seq, seq + 1]);
@@ -158,11 +180,12 @@ export function processChunk(input: ChunkInput): ChunkResult {
       const [s, t] = span;
       // 0x00 || entry, straight from the buffer: the RFC 9162 leaf hash input.
       leaf = hash('sha256', buf.subarray(s - 1, t), 'buffer');
-      if (!stored) problem('node-mismatch', seq, `the stored leaf hash of entry ${seq} is missing`);
-      else if (!leaf.equals(stored)) problem('entry-modified', seq, `entry ${seq} does not match its stored leaf hash (modified)`);
+      const state = storedState(i, leaf);
+      if (state === 'missing') problem('node-mismatch', seq, `the stored leaf hash of entry ${seq} is missing`);
+      else if (state === 'different') problem('entry-modified', seq, `entry ${seq} does not match its stored leaf hash (modified)`);
       let entrySeq = readSeq(buf, s, t);
       let prev = readPrev(buf, s, t);
-      if (input.deep || buf.indexOf(RETENTION, s) === s) {
+      if (input.deep || (t - s >= RETENTION.length && buf.compare(RETENTION, 0, RETENTION.length, s, s + RETENTION.length) === 0)) {
         let parsed: unknown;
         try {
           parsed = JSON.parse(buf.toString('utf8', s, t));
