@@ -44,6 +44,17 @@ const root = mkdtempSync(join(tmpdir(), 'rsched-bench-sync-'));
 const quiet = createLogger({ level: 'error' });
 const clock = new ManualClock('2026-07-01T12:00:00.000Z');
 
+/** utime + stime of a process from /proc (Linux), in seconds; null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks; USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
 function say(s: string): void {
   process.stdout.write(s + '\n');
 }
@@ -101,17 +112,22 @@ try {
   const batches = plans.reduce((n, p) => n + p.length, 0);
 
   // The server: its own process, as an operator runs it.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'server', 'start', '--data', dataDir, '--port', '0', '--tls-key', keyPath, '--tls-cert', certPath], {
+  const prof = process.env.BENCH_SYNC_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SYNC_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'electron/cli/main.ts', 'server', 'start', '--data', dataDir, '--port', '0', '--tls-key', keyPath, '--tls-cert', certPath], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, RSCHED_LOG_LEVEL: 'error' },
   });
+  let cpuAtListen: number | null = null;
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (c: Buffer) => {
       buf += c.toString();
       const m = /listening on (https:\/\/[^\s]+)/.exec(buf);
-      if (m?.[1]) resolve(m[1]);
+      if (m?.[1]) {
+        cpuAtListen = cpuSeconds(child.pid);
+        resolve(m[1]);
+      }
     });
     child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
   });
@@ -140,6 +156,7 @@ try {
       }),
     );
     const tPush = performance.now() - t2;
+    const serverCpu = cpuSeconds(child.pid);
 
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -169,6 +186,9 @@ try {
     say(`  device side: audit logs filled in ${(tGen / 1000).toFixed(2)} s; batches built, signed and sealed in ${(tBuild / 1000).toFixed(2)} s`);
     say(`  server (own process, TLS, full verification): ${expected} entries ingested in ${(tPush / 1000).toFixed(2)} s = ${entriesPerSec} entries/s`);
     say(`  stored ${total} rows, ${distinct} distinct (device, seq); lost ${lost}, duplicated ${duplicated}; roots equal ${rootsEqual}/${DEVICES}; devices acked ${acked}/${DEVICES}; duplicate deliveries answered with the same receipt ${duplicatesSame}/${duplicatesSent}; alerts ${alerts}`);
+    const cpuUsed = serverCpu !== null && cpuAtListen !== null ? serverCpu - cpuAtListen : null;
+    const perCpuSec = cpuUsed ? Math.round(expected / cpuUsed) : null;
+    if (cpuUsed !== null) say(`  server CPU time for the ingest: ${cpuUsed.toFixed(2)} s = ${perCpuSec} entries per server CPU-second (load average now ${(await import('node:os')).loadavg()[0]?.toFixed(1)})`);
     say(`  target >= 20000 entries/s: ${entriesPerSec >= 20_000 ? 'met' : 'NOT met'}`);
     say(
       JSON.stringify({
@@ -178,6 +198,8 @@ try {
         batches,
         seconds: Number((tPush / 1000).toFixed(3)),
         entriesPerSec,
+        serverCpuSeconds: cpuUsed,
+        entriesPerServerCpuSec: perCpuSec,
         lost,
         duplicated,
         rootsEqual,

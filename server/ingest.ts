@@ -5,8 +5,8 @@ import {
   DOMAINS,
   SYNC_VERSION,
   sealedEnvelope,
+  SIGNATURE_BYTES,
   batchBody,
-  signedBatch,
   type BatchBody,
   type Refusal,
   type SignedReceipt,
@@ -104,22 +104,16 @@ export class Ingestor {
       }
       const plain = open(env.data, this.deps.identity.sealingKey, this.deps.identity.sealingPublic);
       if (!plain) throw new Refused('DECRYPT_FAILED', 'sealed batch failed authentication (damaged or altered in transit)');
-      let parsedJson: unknown;
-      try {
-        parsedJson = JSON.parse(plain.toString('utf8'));
-      } catch {
-        throw new Refused('BAD_REQUEST', 'sealed batch does not contain JSON');
-      }
-      const sb = signedBatch.safeParse(parsedJson);
-      if (!sb.success) throw new Refused('BAD_REQUEST', `invalid signed batch: ${issuesText(sb.error.issues)}`);
+      if (plain.length <= SIGNATURE_BYTES) throw new Refused('BAD_REQUEST', 'sealed batch is too short to hold a signature and a payload');
+      const payload = plain.subarray(SIGNATURE_BYTES);
       const key = this.deviceKey(device);
       // Verify the exact bytes first, parse after: nothing unauthenticated is interpreted.
-      if (!verifyPayload(DOMAINS.batch, sb.data.payload, sb.data.signature, key)) {
+      if (!verifyPayload(DOMAINS.batch, payload, plain.subarray(0, SIGNATURE_BYTES), key)) {
         throw new Refused('BAD_SIGNATURE', 'batch signature does not verify with the enrolled device key');
       }
       let payloadJson: unknown;
       try {
-        payloadJson = JSON.parse(sb.data.payload);
+        payloadJson = JSON.parse(payload.toString('utf8'));
       } catch {
         throw new Refused('BAD_REQUEST', 'signed batch payload is not JSON');
       }

@@ -122,6 +122,7 @@ export class SqliteServerStore implements ServerStore {
   }
 
   close(): Promise<void> {
+    if (this.queue.length > 0) this.flush();
     this.db.close();
     return Promise.resolve();
   }
@@ -179,17 +180,58 @@ export class SqliteServerStore implements ServerStore {
     return Promise.resolve(j ? parseReceipt(j) : null);
   }
 
+  /**
+   * Group commit: appends queued in the same turn of the event loop (batches of different devices
+   * verified concurrently) share one transaction and so one fsync. Each batch runs in its own
+   * savepoint, so one batch's conflict or failure never affects another; every caller learns its
+   * own outcome only after the shared COMMIT is durable.
+   */
   appendBatch(b: AcceptedBatch): Promise<'ok' | 'conflict'> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch: b, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private readonly queue: Array<{ batch: AcceptedBatch; resolve: (r: 'ok' | 'conflict') => void; reject: (e: unknown) => void }> = [];
+
+  private flush(): void {
+    const items = this.queue.splice(0);
+    const outcomes: Array<{ ok: 'ok' | 'conflict' } | { err: unknown }> = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const it of items) {
+            try {
+              outcomes.push({ ok: this.appendOne(it.batch) });
+            } catch (err) {
+              outcomes.push({ err });
+            }
+          }
+        })
+        .immediate();
+    } catch (err) {
+      for (const it of items) it.reject(err);
+      return;
+    }
+    items.forEach((it, i) => {
+      const o = outcomes[i] as { ok: 'ok' | 'conflict' } | { err: unknown };
+      if ('ok' in o) it.resolve(o.ok);
+      else it.reject(o.err);
+    });
+  }
+
+  /** One batch inside the group transaction; a nested transaction is a SAVEPOINT in better-sqlite3. */
+  private appendOne(b: AcceptedBatch): 'ok' | 'conflict' {
     const s = this.stmts;
     const receivedAt = b.receipt.receipt.receivedAt;
-    const tx = this.db.transaction((): 'ok' | 'conflict' => {
+    return this.db.transaction((): 'ok' | 'conflict' => {
       const moved = s.setHead.run(b.head.size, Buffer.from(b.head.root), packFrontier(b.head.frontier), b.deviceId, b.expectedSize);
       if (moved.changes !== 1) return 'conflict';
-      for (const e of b.entries) s.insertEntry.run(b.deviceId, e.seq, Buffer.from(e.leafHash), e.canonical, e.entryTime, receivedAt);
+      for (const e of b.entries) s.insertEntry.run(b.deviceId, e.seq, Buffer.from(e.leafHash.buffer, e.leafHash.byteOffset, e.leafHash.byteLength), e.canonical, e.entryTime, receivedAt);
       s.insertCheckpoint.run(b.deviceId, b.checkpointDigest, b.head.size, Buffer.from(b.head.root), b.checkpointJson, JSON.stringify(b.receipt), receivedAt);
       return 'ok';
-    });
-    return Promise.resolve(tx.immediate());
+    })();
   }
 
   addAlert(a: NewAlert): Promise<number> {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   b64Bytes,
-  b64Range,
   deviceIdSchema,
   ed25519PublicKeyB64,
   ed25519SignatureB64,
@@ -120,12 +119,12 @@ export const batchBody = z.strictObject({
 export type BatchBody = z.infer<typeof batchBody>;
 
 /**
- * The signature covers the exact payload bytes (`DOMAIN + '\n' + payload`, payload = canonical JSON
- * of the batch body), as in DSSE: the server verifies before it parses, and never has to
- * re-serialize a large batch to check a signature.
+ * What the sealed envelope carries: `signature (64 bytes) || payload`, where payload is the UTF-8
+ * canonical JSON of the batch body and the Ed25519 signature covers `DOMAIN + '\n' + payload`.
+ * As in DSSE, the server verifies the exact bytes before it parses anything, never re-serializes a
+ * large batch to check a signature, and parses the payload JSON once.
  */
-export const signedBatch = z.strictObject({ payload: z.string().min(2).max(LIMITS.maxBodyBytes), signature: ed25519SignatureB64 });
-export type SignedBatch = z.infer<typeof signedBatch>;
+export const SIGNATURE_BYTES = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Sealing: the same envelope travels over HTTPS or as a file.
@@ -143,7 +142,16 @@ export const sealedHeader = z.strictObject({
 export type SealedHeader = z.infer<typeof sealedHeader>;
 
 export const sealedEnvelope = sealedHeader.extend({
-  ciphertext: b64Range(1, LIMITS.maxBodyBytes, 'ciphertext'),
+  /**
+   * Length-checked only here: scanning megabytes of base64 in JS costs more than decrypting them.
+   * The one place that decodes it (electron/core/sync/protocol/seal.ts open) refuses any string
+   * that does not re-encode identically, and the GCM tag authenticates every byte.
+   */
+  ciphertext: z
+    .string()
+    .min(4)
+    .max(Math.ceil(LIMITS.maxBodyBytes / 3) * 4)
+    .refine((s) => s.length % 4 === 0, { message: 'ciphertext must be base64' }),
   tag: b64Bytes(16, 'GCM tag'),
 });
 export type SealedEnvelope = z.infer<typeof sealedEnvelope>;

@@ -281,9 +281,9 @@ export class DeviceSync {
       consistency: base === 0 ? [] : this.o.log.consistencyProof(base, end).map((h) => toBase64(h)),
       createdAt: this.o.clock.now().toISOString(),
     };
-    const payload = canonicalJson(batch);
-    const signed = { payload, signature: signPayload(DOMAINS.batch, payload, this.o.key.privateKey) };
-    return seal(Buffer.from(JSON.stringify(signed), 'utf8'), { deviceId: this.o.key.deviceId, recipientSealingKey: server.sealingKey });
+    const payload = Buffer.from(canonicalJson(batch), 'utf8');
+    const signature = signPayload(DOMAINS.batch, payload, this.o.key.privateKey);
+    return seal(Buffer.concat([signature, payload]), { deviceId: this.o.key.deviceId, recipientSealingKey: server.sealingKey });
   }
 
   /**

@@ -42,16 +42,19 @@ export function signBody(domain: string, body: unknown, privateKey: KeyObject): 
   return sign(null, signedBytes(domain, body), privateKey).toString('base64');
 }
 
-/** Signs `domain + '\n' + payload` where payload is already canonical JSON text. */
-export function signPayload(domain: string, payload: string, privateKey: KeyObject): string {
-  return sign(null, Buffer.from(`${domain}\n${payload}`, 'utf8'), privateKey).toString('base64');
+function domainBytes(domain: string, payload: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${domain}\n`, 'utf8'), payload]);
 }
 
-export function verifyPayload(domain: string, payload: string, signatureB64: string, publicKey: KeyObject): boolean {
-  const sig = Buffer.from(signatureB64, 'base64');
-  if (sig.length !== 64) return false;
+/** Ed25519 over `domain + '\n' + payload` (payload: UTF-8 canonical JSON bytes); 64 raw bytes. */
+export function signPayload(domain: string, payload: Buffer, privateKey: KeyObject): Buffer {
+  return sign(null, domainBytes(domain, payload), privateKey);
+}
+
+export function verifyPayload(domain: string, payload: Buffer, signature: Buffer, publicKey: KeyObject): boolean {
+  if (signature.length !== 64) return false;
   try {
-    return verify(null, Buffer.from(`${domain}\n${payload}`, 'utf8'), publicKey, sig);
+    return verify(null, domainBytes(domain, payload), publicKey, signature);
   } catch {
     return false;
   }

@@ -57,7 +57,10 @@ export function open(envelope: SealedEnvelope, recipientPrivate: KeyObject, reci
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(header.iv, 'base64'));
     decipher.setAAD(Buffer.from(canonicalJson(header), 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]);
+    const ct = Buffer.from(ciphertext, 'base64');
+    // Buffer.from skips invalid characters silently: insist on the one canonical spelling.
+    if (ct.toString('base64') !== ciphertext) return null;
+    return Buffer.concat([decipher.update(ct), decipher.final()]);
   } catch {
     return null;
   } finally {
