@@ -84,7 +84,13 @@ export function createInterimAudit(logger: Logger, now: () => string): InterimAu
     entries,
     unitOfWork(db, fn) {
       const staged: AccountsAuditEntry[] = [];
-      const result = db.transaction(() => fn((e) => staged.push(e))).immediate();
+      const result = db
+        .transaction(() => {
+          const out = fn((e) => staged.push(e));
+          if (staged.length === 0) throw new Error('A change must record at least one audit entry.');
+          return out;
+        })
+        .immediate();
       for (const e of staged) push(e);
       return result;
     },

@@ -50,7 +50,12 @@ export async function startBreakGlass(ctx: AccountsContext, caller: Caller, inpu
         recordFailure(ctx, check.key, admin.id, { correlationId, reason: 'breakglass_approval' });
         refuse('approver_credentials');
       }
-      if (step !== admin.mfa_last_step) ctx.audit.unitOfWork(db, () => updateUser(db, admin.id, { mfa_last_step: step }));
+      if (step !== admin.mfa_last_step) {
+        ctx.audit.unitOfWork(db, (record) => {
+          updateUser(db, admin.id, { mfa_last_step: step });
+          record({ action: 'auth.login', actorUserId: admin.id, outcome: 'success', severity: 'info', details: { method: 'breakglass_approval' }, correlationId });
+        });
+      }
       approver = admin.id;
     }
   }

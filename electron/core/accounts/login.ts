@@ -7,7 +7,7 @@ import { checkTotp, hashRecoveryCode } from './mfa';
 import { burnVerifyTime, enforcePolicy, hashPassword, verifyPassword } from './passwords';
 import { sessionInfo } from './session-info';
 import { checkAttempt, enforceVerdict, reconcileAtUnlock, recordFailure, refreshCheckpoint } from './signin-sync';
-import { auditView, consumeRecoveryCode, getSetting, getUserByKey, insertUser, setSetting, updateUser, type UserRow } from './user-store';
+import { auditView, consumeRecoveryCode, hasUnusedRecoveryCode, getSetting, getUserByKey, insertUser, setSetting, updateUser, type UserRow } from './user-store';
 import { userSlotId } from './vault-port';
 
 /** The words a password may not contain: program, institution, the person's own names. */
@@ -179,6 +179,10 @@ async function completeLogin(ctx: AccountsContext, input: LoginInput, caller: Ca
       method = 'password+totp';
     } else if (input.recoveryCode) {
       usedRecoveryCode = hashRecoveryCode(input.recoveryCode);
+      if (!hasUnusedRecoveryCode(db, user.id, usedRecoveryCode)) {
+        recordFailure(ctx, key, user.id, { correlationId, reason: 'wrong_recovery_code' });
+        throw new AppError('WRONG_CREDENTIALS', 'That recovery code was not accepted.');
+      }
       method = 'password+recovery_code';
     } else {
       // Not a failure: the password was right and the second factor is simply still to come.
@@ -187,15 +191,12 @@ async function completeLogin(ctx: AccountsContext, input: LoginInput, caller: Ca
   }
 
   const signedIn = ctx.audit.unitOfWork(db, (record) => {
-    if (usedRecoveryCode !== null && !consumeRecoveryCode(db, user.id, usedRecoveryCode, ctx.nowIso())) return null;
+    // Checked above; re-checked here inside the write lock so a code is spent once only.
+    if (usedRecoveryCode !== null && !consumeRecoveryCode(db, user.id, usedRecoveryCode, ctx.nowIso())) throw new AppError('WRONG_CREDENTIALS');
     const after = updateUser(db, user.id, { failed_attempts: 0, last_failed_at: null, last_login_at: ctx.nowIso(), mfa_last_step: mfaStep });
     record({ action: 'auth.login', actorUserId: user.id, outcome: 'success', severity: 'info', details: { method, vaultUnlocked: openedHere }, correlationId });
     return after;
   });
-  if (!signedIn) {
-    recordFailure(ctx, key, user.id, { correlationId, reason: 'wrong_recovery_code' });
-    throw new AppError('WRONG_CREDENTIALS', 'That recovery code was not accepted.');
-  }
   refreshCheckpoint(ctx);
   const live = ctx.sessions.start(caller, signedIn);
   return sessionInfo(ctx, live, signedIn);

@@ -49,7 +49,9 @@ export function refreshCheckpoint(ctx: AccountsContext, base?: SigninBody): void
   for (const e of body.pending) if (!(e.key in index) && e.kind === 'failure' && !(e.key in accounts)) accounts[e.key] = attemptState(body, e.key);
   const generation = Math.max(body.generation, Number(getSetting(db, 'signin_generation') ?? 0)) + 1;
   writeCheckpoint(ctx.dataDir, ctx.state.macKey, body, { generation, index, accounts });
-  ctx.audit.unitOfWork(db, () => setSetting(db, 'signin_generation', String(generation)));
+  // Bookkeeping of the file beside the vault, not account data: no audit entry of its own (the
+  // event that caused the refresh has one).
+  setSetting(db, 'signin_generation', String(generation));
 }
 
 /**
@@ -60,8 +62,9 @@ export async function reconcileAtUnlock(ctx: AccountsContext): Promise<void> {
   const db = ctx.state.db;
   let macHex = getSetting(db, 'signin_mac_key');
   if (!macHex) {
+    // Created once per vault, at its first unlock (setup); a key, not account data.
     macHex = randomBytes(32).toString('hex');
-    ctx.audit.unitOfWork(db, () => setSetting(db, 'signin_mac_key', macHex as string));
+    setSetting(db, 'signin_mac_key', macHex);
   }
   ctx.state.setMacKey(Buffer.from(macHex, 'hex'));
 

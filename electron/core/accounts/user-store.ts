@@ -122,6 +122,10 @@ export function consumeRecoveryCode(db: Database, userId: string, hash: string, 
   return db.prepare('UPDATE user_recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL').run(now, userId, hash).changes === 1;
 }
 
+export function hasUnusedRecoveryCode(db: Database, userId: string, hash: string): boolean {
+  return db.prepare('SELECT 1 FROM user_recovery_codes WHERE user_id = ? AND code_hash = ? AND used_at IS NULL').get(userId, hash) !== undefined;
+}
+
 export function remainingRecoveryCodes(db: Database, userId: string): number {
   return Number(db.prepare('SELECT count(*) FROM user_recovery_codes WHERE user_id = ? AND used_at IS NULL').pluck().get(userId));
 }
