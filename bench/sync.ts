@@ -136,6 +136,7 @@ try {
     const transport = httpsTransport({ url, tlsSpkiSha256: pin, timeoutMs: 60_000 });
     let duplicatesSent = 0;
     let duplicatesSame = 0;
+    const c2 = process.cpuUsage();
     const t2 = performance.now();
     await Promise.all(
       plans.map(async (plan: SealedEnvelope[], di) => {
@@ -156,6 +157,8 @@ try {
       }),
     );
     const tPush = performance.now() - t2;
+    const cc = process.cpuUsage(c2);
+    const clientCpu = (cc.user + cc.system) / 1e6;
     const serverCpu = cpuSeconds(child.pid);
 
     child.kill('SIGTERM');
@@ -188,6 +191,7 @@ try {
     say(`  stored ${total} rows, ${distinct} distinct (device, seq); lost ${lost}, duplicated ${duplicated}; roots equal ${rootsEqual}/${DEVICES}; devices acked ${acked}/${DEVICES}; duplicate deliveries answered with the same receipt ${duplicatesSame}/${duplicatesSent}; alerts ${alerts}`);
     const cpuUsed = serverCpu !== null && cpuAtListen !== null ? serverCpu - cpuAtListen : null;
     const perCpuSec = cpuUsed ? Math.round(expected / cpuUsed) : null;
+    say(`  the 20 device clients (this process, TLS + JSON) used ${clientCpu.toFixed(2)} s of CPU meanwhile`);
     if (cpuUsed !== null) say(`  server CPU time for the ingest: ${cpuUsed.toFixed(2)} s = ${perCpuSec} entries per server CPU-second (load average now ${(await import('node:os')).loadavg()[0]?.toFixed(1)})`);
     say(`  target >= 20000 entries/s: ${entriesPerSec >= 20_000 ? 'met' : 'NOT met'}`);
     say(
@@ -199,6 +203,7 @@ try {
         seconds: Number((tPush / 1000).toFixed(3)),
         entriesPerSec,
         serverCpuSeconds: cpuUsed,
+        clientCpuSeconds: Number(clientCpu.toFixed(2)),
         entriesPerServerCpuSec: perCpuSec,
         lost,
         duplicated,
