@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { contract, type AppContract } from '../../shared/contract/index';
 import { auditHandlers } from './audit-calls/handlers';
 import { createAccounts, type Accounts, type LockReason } from './accounts/index';
+import { createAuditLogPort } from './accounts/audit-log-port';
+import type { AccountsAuditEntry } from './accounts/audit-port';
 import { createFieldFilter } from './accounts/field-filter';
 import { systemClock, type Clock } from './clock';
 import { demoHandlers } from './demo/index';
@@ -24,6 +26,8 @@ export interface CoreOptions {
   onLocked?: (reason: LockReason) => void;
   /** How often idle and absolute timeouts are checked (ms); 0 = only on calls and sweep(). */
   sweepEveryMs?: number;
+  /** Sees each accounts audit entry after it committed (tests, diagnostics); off in production. */
+  auditTap?: (entry: AccountsAuditEntry) => void;
 }
 
 export interface Core {
@@ -53,14 +57,16 @@ export function createCore(opts: CoreOptions): Core {
     ids: opts.ids ?? randomIds,
     logger: opts.logger ?? createLogger({ clock }),
   };
+  const workspaceOf = (db: Parameters<typeof workspaceFor>[0]) => workspaceFor(db, { dataDir: opts.dataDir, ...services });
   const accounts = createAccounts({
     dataDir: opts.dataDir,
     services,
+    audit: createAuditLogPort((db) => workspaceOf(db).audit, opts.auditTap),
     ...(opts.onLocked ? { onLocked: opts.onLocked } : {}),
     ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs } : {}),
   });
   // Everything bound to the open vault (audit log, unit of work, scheduling services).
-  const workspace = () => workspaceFor(accounts.vault().db, { dataDir: opts.dataDir, ...services });
+  const workspace = () => workspaceOf(accounts.vault().db);
   const handlers: Handlers<AppContract> = {
     ...systemHandlers({ version: APP_VERSION, dataDir: opts.dataDir, transport: opts.transport, isUnlocked: accounts.isUnlocked }),
     ...accounts.handlers,

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import type { SessionInfo } from '../../shared/contract/auth';
 import type { WireResult } from '../../shared/errors';
 import type { Role } from '../../shared/rbac';
-import type { InterimAudit } from '../../electron/core/accounts/audit-port';
+import type { AccountsAuditEntry } from '../../electron/core/accounts/audit-port';
 import { createCore, type Core } from '../../electron/core/app';
 import { ManualClock } from '../../electron/core/clock';
 import { sequentialIds } from '../../electron/core/ids';
@@ -23,7 +23,8 @@ export interface Harness {
   locks: string[];
   call<T = unknown>(name: string, input: unknown, caller?: Caller): Promise<WireResult<T>>;
   ok<T = unknown>(name: string, input: unknown, caller?: Caller): Promise<T>;
-  audit(): InterimAudit['entries'];
+  /** Accounts audit entries that committed to the vault's audit log, in order. */
+  audit(): AccountsAuditEntry[];
   stop(): void;
 }
 
@@ -36,7 +37,9 @@ export function startCore(dir?: string, clock = new ManualClock('2026-07-01T12:0
   const folder = dir ?? mkdtempSync(join(tmpdir(), 'rsched-accounts-'));
   const logs = memorySink();
   const locks: string[] = [];
+  const entries: AccountsAuditEntry[] = [];
   const core = createCore({
+    auditTap: (e) => entries.push(e),
     dataDir: folder,
     transport: 'in-process',
     clock,
@@ -59,7 +62,7 @@ export function startCore(dir?: string, clock = new ManualClock('2026-07-01T12:0
       if (!r.ok) throw new Error(`${name} failed: ${r.error.code} ${r.error.message} ${JSON.stringify(r.error.issues ?? [])}`);
       return r.value;
     },
-    audit: () => (core.accounts.audit as InterimAudit).entries,
+    audit: () => entries,
     stop: () => {
       core.shutdown();
       if (!dir) rmSync(folder, { recursive: true, force: true });

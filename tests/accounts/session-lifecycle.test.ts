@@ -65,6 +65,15 @@ describe('setup, sign-in, gates and automatic logoff', () => {
     const after = await h.ok<SessionInfo>('auth.acceptNotice', { version: notice.version });
     expect(after.pending).toEqual(['mfa_enrollment']);
     expect(h.audit().some((e) => e.action === 'auth.consent_accepted' && e.actorUserId === session.userId)).toBe(true);
+    // ...and it is in the vault's tamper-evident log, as the user, in the same transaction as the change.
+    const logged = h.core.accounts
+      .vault()
+      .db.prepare('SELECT entry FROM audit_entry ORDER BY seq')
+      .pluck()
+      .all()
+      .map((t) => JSON.parse(t as string) as { action: string; actor: { type: string; userId?: string; role?: string }; outcome: string });
+    expect(logged.find((e) => e.action === 'auth.consent_accept')).toMatchObject({ actor: { type: 'user', userId: session.userId, role: 'admin' }, outcome: 'success' });
+    expect(logged.filter((e) => e.action === 'vault.create')).toHaveLength(1);
   });
 
   it('the admin\'s MFA gate: only enrollment works until TOTP is confirmed', async () => {
