@@ -12,6 +12,19 @@ const AREAS = [...new Set(AUDIT_ACTION_NAMES.map((a) => `${a.split('.')[0]}.`))]
 function Detail({ record }: { record: AuditRecord }) {
   const e = record.entry;
   const peopleById = useSchedule((s) => s.peopleById);
+  const rotationsById = useSchedule((s) => s.rotationsById);
+  const shiftTypes = useSchedule((s) => s.shiftTypes);
+  const years = useSchedule((s) => s.years);
+  // Ids in before/after are shown with the name they stand for, when this program still has it.
+  const name = (field: string, value: string): string => {
+    const found =
+      field === 'rotationId' ? rotationsById.get(value)?.shortName
+      : field === 'personId' ? peopleById.get(value)?.displayName
+      : field === 'shiftTypeId' ? shiftTypes.find((t) => t.id === value)?.shortName
+      : field === 'blockId' ? years.flatMap((y) => y.blocks).find((b) => b.id === value)?.label
+      : undefined;
+    return found ? `${found} (${value.slice(0, 8)})` : value;
+  };
   if (!e) return <p className="muted">This entry's content was removed by the retention policy; its hash still proves its place in the log.</p>;
   const rows = diffRows(e);
   return (
@@ -58,8 +71,8 @@ function Detail({ record }: { record: AuditRecord }) {
             {rows.map((r) => (
               <tr key={r.field} className={`diff-${r.kind}`}>
                 <th scope="row">{r.field}</th>
-                <td>{r.before}</td>
-                <td>{r.after}</td>
+                <td>{name(r.field, r.before)}</td>
+                <td>{name(r.field, r.after)}</td>
               </tr>
             ))}
           </tbody>
