@@ -44,7 +44,11 @@ export function workspaceFor(db: Database, deps: WorkspaceDeps): Workspace {
   });
   const { unit, read } = bindUnit(db, audit);
   const store = openScheduleStore(db);
-  const ws: Workspace = { db, audit, unit, read, store, service: new ScheduleService(store, unit, deps.ids, deps.clock) };
+  // The logger masks every person name the vault holds, wherever a careless message would carry one.
+  const names = (list: ReadonlyArray<{ displayName: string }>) => deps.logger.redactor.addNames(list.map((p) => p.displayName));
+  names(store.people.all());
+  const service = new ScheduleService(store, unit, deps.ids, deps.clock, (person) => names([person]));
+  const ws: Workspace = { db, audit, unit, read, store, service };
   workspaces.set(db, ws);
   return ws;
 }

@@ -48,6 +48,8 @@ export class ScheduleService {
     private readonly runChange: Unit,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    /** Told of every saved person, so the redacting logger learns the name at once. */
+    private readonly onPersonSaved: (person: Person) => void = () => {},
   ) {}
 
   // ---- generic save / remove for simple records -------------------------------------------------
@@ -110,7 +112,9 @@ export class ScheduleService {
   // ---- people, rotations, shift types, curriculum ----------------------------------------------
 
   savePerson(actor: AuditActor, input: Omit<Person, 'id'> & { id?: string }): Person {
-    return this.saveRecord(actor, this.store.people, 'person', input);
+    const saved = this.saveRecord(actor, this.store.people, 'person', input);
+    this.onPersonSaved(saved);
+    return saved;
   }
   removePerson(actor: AuditActor, id: string): void {
     this.removeRecord(actor, this.store.people, 'person', id);
