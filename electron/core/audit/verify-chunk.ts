@@ -1,7 +1,5 @@
 import { hash } from 'node:crypto';
-import { AuditEntry } from '../../../shared/audit/entry';
 import type { AuditProblem } from '../../../shared/audit/verify';
-import { canonicalJson } from '../../../shared/canonical-json';
 import { CompactRange } from '../../../shared/merkle/tree';
 import { nodeHasher } from './hash';
 
@@ -107,7 +105,11 @@ function readPrev(buf: Buffer, s: number, t: number): string | null {
   return buf.toString('latin1', q + PREV_KEY.length, q + PREV_KEY.length + 44);
 }
 
-export function processChunk(input: ChunkInput): ChunkResult {
+/** Schema/canonical-form check for deep mode (verify-deep.ts), passed in so workers load zod only then. */
+export type DeepCheck = (parsed: unknown, text: string) => string | null;
+
+export function processChunk(input: ChunkInput, deepCheck: DeepCheck | null = null): ChunkResult {
+  if (input.deep && !deepCheck) throw new Error('deep verification needs the deep check');
   const { start, length } = input;
   let buf: Buffer;
   let spans: Array<[number, number] | null>;
@@ -196,8 +198,8 @@ export function processChunk(input: ChunkInput): ChunkResult {
         if (input.deep) {
           entrySeq = typeof head?.seq === 'number' ? head.seq : null;
           prev = typeof head?.prev === 'string' ? head.prev : null;
-          if (!head || !AuditEntry.safeParse(parsed).success) problem('entry-unreadable', seq, `entry ${seq} does not match the entry schema`);
-          else if (canonicalJson(parsed) !== buf.toString('utf8', s, t)) problem('entry-unreadable', seq, `entry ${seq} is not in canonical form`);
+          const why = head && deepCheck ? deepCheck(parsed, buf.toString('utf8', s, t)) : 'is not a JSON object';
+          if (why) problem('entry-unreadable', seq, `entry ${seq} ${why}`);
         }
         if (head?.action === 'audit.retention_redact' && typeof head.details?.beforeSeq === 'number') {
           retentionBefore = Math.max(retentionBefore, head.details.beforeSeq);

@@ -9,13 +9,14 @@ import { checkSignedCheckpoint, originFor, type SignedCheckpoint } from './check
 import { nodeHasher } from './hash';
 import { normalizePem } from './signer';
 import { processChunk, type ChunkInput, type ChunkResult } from './verify-chunk';
+import { deepProblem } from './verify-deep';
 
 export interface VerifyOptions {
   /** The local anchor file; null = not configured (reported as such). */
   anchorPath?: string | null;
   /** The device key the log must be signed with (pinned elsewhere); default: the anchor's, else the first checkpoint's. */
   trustedPublicKeyPem?: string;
-  /** Worker threads; default 0 below 50,000 entries, else min(2, cores). */
+  /** Worker threads; default 0 below 200,000 entries (start-up costs ~0.5 s), else min(2, cores). */
   workers?: number;
   /** Entries per chunk, a power of two (default 16384). */
   chunkSize?: number;
@@ -106,51 +107,62 @@ function transferables(input: ChunkInput): ArrayBuffer[] {
   return out;
 }
 
-/** A small pool: each worker handles one chunk at a time, with a bounded queue of read-ahead chunks. */
+/**
+ * A small pool: each worker handles one chunk at a time; the main thread reads ahead while they
+ * work, holding at most `ahead` read chunks in memory (each is about 8 MB).
+ */
 class Pool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly waiting = new Map<Worker, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
+  private readonly queue: ChunkInput[] = [];
+  private readonly pending = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
+  private readonly busy = new Map<Worker, number>();
   private readonly settled: Array<Promise<ChunkResult>> = [];
+  private wakers: Array<() => void> = [];
+  private failure: Error | null = null;
 
-  constructor(size: number) {
+  constructor(size: number, private readonly ahead: number) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./verify-worker.mjs', import.meta.url));
-      w.on('message', (msg: { ok: true; result: ChunkResult } | { ok: false; message: string }) => {
-        const p = this.waiting.get(w);
-        this.waiting.delete(w);
+      w.on('message', (msg: { ok: true; result: ChunkResult } | { ok: false; id: number; message: string }) => {
+        const id = this.busy.get(w);
+        this.busy.delete(w);
         this.idle.push(w);
-        this.wake();
-        if (!p) return;
-        if (msg.ok) p.resolve(msg.result);
-        else p.reject(new Error(msg.message));
+        const p = id === undefined ? undefined : this.pending.get(id);
+        if (id !== undefined) this.pending.delete(id);
+        if (msg.ok) p?.resolve(msg.result);
+        else p?.reject(new Error(msg.message));
+        this.pump();
       });
       w.on('error', (err) => {
-        const p = this.waiting.get(w);
-        this.waiting.delete(w);
-        p?.reject(err);
+        // A dead worker fails the whole verification rather than hanging it.
+        this.failure = err;
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+        for (const wake of this.wakers.splice(0)) wake();
       });
       this.workers.push(w);
       this.idle.push(w);
     }
   }
 
-  private wakers: Array<() => void> = [];
-  private wake(): void {
-    const w = this.wakers.shift();
-    w?.();
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop() as Worker;
+      const input = this.queue.shift() as ChunkInput;
+      this.busy.set(w, input.id);
+      w.postMessage(input, transferables(input));
+    }
+    if (this.queue.length < this.ahead) for (const wake of this.wakers.splice(0)) wake();
   }
 
-  /** Waits for a free worker, then hands it the chunk. */
+  /** Queues a chunk; waits while `ahead` chunks are already waiting for a worker. */
   async submit(input: ChunkInput): Promise<void> {
-    while (this.idle.length === 0) await new Promise<void>((r) => this.wakers.push(r));
-    const w = this.idle.pop() as Worker;
-    this.settled.push(
-      new Promise<ChunkResult>((resolve, reject) => {
-        this.waiting.set(w, { resolve, reject });
-        w.postMessage(input, transferables(input));
-      }),
-    );
+    while (this.queue.length >= this.ahead && !this.failure) await new Promise<void>((r) => this.wakers.push(r));
+    if (this.failure) throw this.failure;
+    this.settled.push(new Promise<ChunkResult>((resolve, reject) => this.pending.set(input.id, { resolve, reject })));
+    this.queue.push(input);
+    this.pump();
   }
 
   results(): Promise<ChunkResult[]> {
@@ -242,7 +254,7 @@ export async function verifyAudit(db: Database, opts: VerifyOptions = {}): Promi
 
   // Entries, chunk by chunk.
   const nChunks = Math.ceil(size / chunkSize);
-  const workerCount = Math.min(opts.workers ?? (size >= 50_000 ? Math.min(2, availableParallelism()) : 0), nChunks);
+  const workerCount = Math.min(opts.workers ?? (size >= 200_000 ? Math.min(2, availableParallelism()) : 0), nChunks);
   const inputs = (id: number): ChunkInput => {
     const start = id * chunkSize;
     const length = Math.min(chunkSize, size - start);
@@ -251,7 +263,7 @@ export async function verifyAudit(db: Database, opts: VerifyOptions = {}): Promi
   };
   let results: ChunkResult[];
   if (workerCount > 0) {
-    const pool = new Pool(workerCount);
+    const pool = new Pool(workerCount, 2);
     try {
       for (let id = 0; id < nChunks; id++) await pool.submit(inputs(id));
       results = await pool.results();
@@ -260,7 +272,7 @@ export async function verifyAudit(db: Database, opts: VerifyOptions = {}): Promi
     }
   } else {
     results = [];
-    for (let id = 0; id < nChunks; id++) results.push(processChunk(inputs(id)));
+    for (let id = 0; id < nChunks; id++) results.push(processChunk(inputs(id), deepProblem));
   }
   results.sort((a, b) => a.id - b.id);
 
