@@ -11,6 +11,7 @@ import { createDispatcher, type CoreServices, type Dispatcher, type Handlers } f
 import { randomIds, type IdGenerator } from './ids';
 import { createLogger, type Logger } from './logger';
 import { scheduleHandlers } from './schedule/handlers';
+import { securityHandlers } from './security/index';
 import { systemHandlers } from './system/handlers';
 import { APP_VERSION } from './version';
 import { workspaceFor } from './workspace';
@@ -73,6 +74,7 @@ export function createCore(opts: CoreOptions): Core {
     ...scheduleHandlers({ workspace }),
     ...auditHandlers({ workspace, anchorPath: join(opts.dataDir, 'audit-anchor.json') }),
     ...demoHandlers({ workspace }),
+    ...securityHandlers({ workspace, vault: accounts.vault, isUnlocked: accounts.isUnlocked, anchorPath: join(opts.dataDir, 'audit-anchor.json'), services, sweepEveryMs: opts.sweepEveryMs ?? 60_000 }),
   };
   const dispatcher = createDispatcher({
     contract,

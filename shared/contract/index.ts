@@ -3,6 +3,7 @@ import { auditCalls } from './audit';
 import { authCalls } from './auth';
 import { demoCalls } from './demo';
 import { scheduleCalls } from './schedule';
+import { securityCalls } from './security';
 import { systemCalls } from './system';
 import { usersCalls } from './users';
 
@@ -10,7 +11,7 @@ import { usersCalls } from './users';
  * Every call the renderer (or any transport) may make. Domain files each export a block of calls;
  * this is the one place they are combined, and a name may appear only once.
  */
-export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls);
+export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls, securityCalls);
 
 export type AppContract = typeof contract;
 export type AppCallName = keyof AppContract & string;

@@ -4,6 +4,7 @@ import { migration0020Accounts } from './0020_accounts';
 import { migration0010AuditLog } from './0010_audit_log';
 import { migration0030Schedule } from './0030_schedule';
 import { migration0050Sync } from './0050_sync';
+import { migration0060Security } from './0060_security';
 
 /**
  * Every schema migration, in order. Versions are consecutive integers; each module appends its own
@@ -16,4 +17,5 @@ export const MIGRATIONS: Migration[] = [
   migration0010AuditLog,
   migration0030Schedule,
   migration0050Sync,
+  migration0060Security,
 ];

@@ -1,0 +1,143 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import type { AuditActor } from '../../../shared/audit/entry';
+import { RULE_INFO, type SecurityAlert } from '../../../shared/security/alerts';
+import type { AuditLog } from '../audit/log';
+import { verifyAudit } from '../audit/verify';
+import type { Clock } from '../clock';
+import { recordRead, runChange } from '../db/unit-of-work';
+import type { IdGenerator } from '../ids';
+import { readVaultInfo } from '../vault/index';
+import { clockHit, evaluateEntry, notePending, syncHits, type DetectContext, type DetectEntry, type Hit } from './detect';
+import { enqueueOutbox, getState, insertAlert, readSettings, setState } from './store';
+
+export const SECURITY_ACTOR: AuditActor = { type: 'system', component: 'security' };
+
+export interface EngineDeps {
+  db: Database;
+  audit: AuditLog;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+const BATCH = 2000;
+
+function alertExists(db: Database, rule: string, key: string): boolean {
+  return db.prepare('SELECT 1 FROM security_alert WHERE rule = ? AND dedupe_key = ?').get(rule, key) !== undefined;
+}
+
+/** What leaves the device in the outbox: no names, no record content. */
+function outboxPayload(a: SecurityAlert): Record<string, unknown> {
+  return { id: a.id, rule: a.rule, severity: a.severity, raisedAt: a.raisedAt, occurredAt: a.occurredAt, userId: a.userId, count: a.count, auditSeq: a.auditSeq, details: a.details };
+}
+
+/**
+ * Evaluates the audit entries written since the last evaluation and raises an alert per hit: the
+ * alert row, its outbox row and its alert.raise audit entry commit together with the moved cursor,
+ * so a crash can neither lose an alert nor raise one twice.
+ */
+export function evaluateTail(deps: EngineDeps): { evaluated: number; raised: SecurityAlert[] } {
+  const { db, audit, clock, ids } = deps;
+  const settings = readSettings(db).detection;
+  const ctx: DetectContext = { db, settings, timeZone: readVaultInfo(db).timeZone, pending: new Map() };
+  let cursor = Number(getState(db, 'cursor') ?? -1);
+  let maxTime = getState(db, 'maxTime');
+  const hits: Hit[] = [];
+  const seenKeys = new Set<string>();
+  const push = (h: Hit, windowed: boolean): void => {
+    const k = `${h.rule}\u0000${h.dedupeKey}`;
+    if (!windowed && (seenKeys.has(k) || alertExists(db, h.rule, h.dedupeKey))) return;
+    seenKeys.add(k);
+    hits.push(h);
+    notePending(ctx, h);
+  };
+  let evaluated = 0;
+  const next = db.prepare('SELECT seq, entry FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?');
+  for (;;) {
+    const rows = next.all(cursor, BATCH) as Array<{ seq: number; entry: string | null }>;
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      cursor = r.seq;
+      // A payload destroyed by retention has nothing left to evaluate.
+      if (r.entry === null) continue;
+      const e = JSON.parse(r.entry) as DetectEntry;
+      evaluated++;
+      const back = clockHit(maxTime, e.time, settings.clockBackwardsToleranceSeconds, e);
+      if (back) push(back, false);
+      if (maxTime === null || e.time > maxTime) maxTime = e.time;
+      for (const h of evaluateEntry(ctx, e)) push(h, h.dedupeKey === 'device' || !h.dedupeKey.startsWith('seq:'));
+    }
+  }
+  // The clock can be wound back while nothing is written: compare now with the high-water mark.
+  const nowIso = clock.now().toISOString();
+  const backNow = clockHit(maxTime, nowIso, settings.clockBackwardsToleranceSeconds, null);
+  if (backNow) push(backNow, false);
+  const sync = syncHits(db, Number(getState(db, 'syncAlertCursor') ?? 0));
+  for (const h of sync.hits) push(h, false);
+
+  const saveCursors = (): void => {
+    setState(db, 'cursor', String(cursor));
+    if (maxTime !== null) setState(db, 'maxTime', maxTime);
+    setState(db, 'syncAlertCursor', String(sync.lastId));
+  };
+  if (hits.length === 0) {
+    // Bookkeeping only (no data changed): no audit entry of its own.
+    db.transaction(saveCursors).immediate();
+    return { evaluated, raised: [] };
+  }
+  const raised = runChange(db, audit, SECURITY_ACTOR, (tx) => {
+    const out: SecurityAlert[] = [];
+    for (const h of hits) {
+      const id = ids.id();
+      const info = RULE_INFO[h.rule];
+      const appended = tx.record({
+        action: 'alert.raise',
+        resourceType: 'security_alert',
+        resourceId: id,
+        details: { rule: h.rule, severity: info.severity, count: h.count, userId: h.userId, firstSeq: h.firstSeq, lastSeq: h.lastSeq, ...h.details },
+      });
+      const alert: SecurityAlert = {
+        id,
+        rule: h.rule,
+        severity: info.severity,
+        title: info.title,
+        status: 'open',
+        raisedAt: nowIso,
+        occurredAt: h.occurredAt,
+        userId: h.userId,
+        count: h.count,
+        firstSeq: h.firstSeq,
+        lastSeq: h.lastSeq,
+        auditSeq: appended.seq,
+        incidentId: null,
+        details: h.details,
+      };
+      insertAlert(db, alert, h.dedupeKey);
+      enqueueOutbox(db, 'alert', id, nowIso, outboxPayload(alert));
+      out.push(alert);
+    }
+    saveCursors();
+    return out;
+  });
+  return { evaluated, raised };
+}
+
+/** Full verification of the trail, recorded as audit.verify (a failure then raises its alert). */
+export async function verifyNow(deps: EngineDeps & { anchorPath: string }): Promise<boolean> {
+  const report = await verifyAudit(deps.db, { anchorPath: deps.anchorPath });
+  recordRead(deps.db, deps.audit, SECURITY_ACTOR, {
+    action: 'audit.verify',
+    resourceType: 'audit_log',
+    resourceId: null,
+    details: { ok: report.ok, size: report.size, firstBadSeq: report.firstBadSeq, problems: report.problems.length, scheduled: true },
+  });
+  setState(deps.db, 'lastVerifyAt', deps.clock.now().toISOString());
+  return report.ok;
+}
+
+/** Whether the periodic verification is due. */
+export function verifyDue(db: Database, clock: Clock): boolean {
+  const every = readSettings(db).detection.verifyEveryHours;
+  if (every === 0) return false;
+  const last = getState(db, 'lastVerifyAt');
+  return last === null || clock.nowMs() - Date.parse(last) >= every * 3_600_000;
+}
