@@ -1,5 +1,4 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
-import type { Logger } from '../logger';
 
 /**
  * The accounts module's only contact with the audit trail. Every authentication event and every
@@ -62,40 +61,4 @@ export interface AuditPort {
   unitOfWork<T>(db: Database, fn: (record: (entry: AccountsAuditEntry) => void) => T): T;
   /** Records a refused or failed attempt on its own, outside the transaction that did not happen. */
   recordOutcome(db: Database, entry: AccountsAuditEntry): void;
-}
-
-/**
- * INTERIM binding, until electron/core/audit lands its unit of work: the same transaction
- * boundary (better-sqlite3's IMMEDIATE transaction), entries kept in memory and written to the
- * redacting logger. Tests read `entries`. Replace by the audit module's API in createAuditPort.
- */
-export interface InterimAudit extends AuditPort {
-  readonly entries: Array<AccountsAuditEntry & { recordedAt: string }>;
-}
-
-export function createInterimAudit(logger: Logger, now: () => string): InterimAudit {
-  const entries: Array<AccountsAuditEntry & { recordedAt: string }> = [];
-  const push = (e: AccountsAuditEntry): void => {
-    entries.push({ ...e, recordedAt: now() });
-    if (entries.length > 10_000) entries.splice(0, entries.length - 10_000);
-    logger.info('audit', { action: e.action, outcome: e.outcome, severity: e.severity, actor: e.actorUserId, subject: e.subjectUserId ?? null });
-  };
-  return {
-    entries,
-    unitOfWork(db, fn) {
-      const staged: AccountsAuditEntry[] = [];
-      const result = db
-        .transaction(() => {
-          const out = fn((e) => staged.push(e));
-          if (staged.length === 0) throw new Error('A change must record at least one audit entry.');
-          return out;
-        })
-        .immediate();
-      for (const e of staged) push(e);
-      return result;
-    },
-    recordOutcome(_db, e) {
-      push(e);
-    },
-  };
 }

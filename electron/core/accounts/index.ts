@@ -1,6 +1,6 @@
 import type { CoreServices, DeniedCall } from '../dispatcher';
 import type { Session } from '../session';
-import { createInterimAudit, type AuditPort } from './audit-port';
+import type { AuditPort } from './audit-port';
 import { VaultState, type AccountsContext, type LockReason } from './context';
 import { accountHandlers } from './handlers';
 import { loadNotice, type Notice } from './notice';
@@ -15,7 +15,8 @@ export interface AccountsOptions {
   dataDir: string;
   services: CoreServices;
   vault?: VaultPort;
-  audit?: AuditPort;
+  /** Where every authentication event and account change is recorded (required: no silent default). */
+  audit: AuditPort;
   notice?: Notice;
   /** The vault was locked: the shell reloads the renderer so no data stays in its memory. */
   onLocked?: (reason: LockReason) => void;
@@ -37,7 +38,7 @@ const EXPIRY_REASONS: ReadonlySet<EndReason> = new Set(['idle', 'absolute', 'dis
 export function createAccounts(opts: AccountsOptions) {
   const { clock, ids, logger } = opts.services;
   const state = new VaultState();
-  const audit = opts.audit ?? createInterimAudit(logger.child({ module: 'audit' }), () => clock.now().toISOString());
+  const audit = opts.audit;
   const notice = opts.notice ?? loadNotice();
   let chain: Promise<unknown> = Promise.resolve();
 
