@@ -196,7 +196,8 @@ export function BlockGrid(props: BlockGridProps) {
   useEffect(() => {
     if (painted.current || rows.length === 0) return;
     painted.current = true;
-    requestAnimationFrame(() => performance.mark('rsched:grid-painted'));
+    // rAF runs before the frame is painted; the task queued from it runs after.
+    requestAnimationFrame(() => setTimeout(() => performance.mark('rsched:grid-painted'), 0));
   }, [rows.length]);
 
   const gridStyle = { '--ncols': cols.length } as CSSProperties;

@@ -3,6 +3,7 @@ import { addDays } from '../../../shared/domain/common';
 import type { ShiftAssignment } from '../../../shared/domain/schedule';
 import { api } from '../api/client';
 import { FormError } from '../components/Field';
+import { monthWeeks } from '../lib/calendar';
 import { textOn } from '../lib/colour';
 import { messageOf } from '../lib/errors';
 import { cellKey } from '../lib/grid-model';
@@ -11,23 +12,6 @@ import { call, useCan } from '../state/session';
 import { useUi } from '../state/ui';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
-/** Monday-first weeks covering a month, as local dates (null outside the month). */
-export function monthWeeks(month: string): Array<Array<string | null>> {
-  const first = `${month}-01`;
-  const dow = (new Date(`${first}T00:00:00Z`).getUTCDay() + 6) % 7;
-  const weeks: Array<Array<string | null>> = [];
-  let week: Array<string | null> = new Array<string | null>(dow).fill(null);
-  for (let d = first; d.startsWith(month); d = addDays(d, 1)) {
-    week.push(d);
-    if (week.length === 7) {
-      weeks.push(week);
-      week = [];
-    }
-  }
-  if (week.length) weeks.push([...week, ...new Array<string | null>(7 - week.length).fill(null)]);
-  return weeks;
-}
 
 /** Month view of one service's call: who is on which day, and assigning people to it. */
 export function CallCalendar() {
