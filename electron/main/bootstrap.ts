@@ -53,13 +53,19 @@ export function startDesktopApp(electron: Electron, paths: DesktopPaths): { read
   const ready = app.whenReady().then(() => {
     denyAllPermissions(session.defaultSession);
     serveRenderer(protocol, paths.rendererDir);
-    const core = createCore({ dataDir: join(app.getPath('userData'), 'vault'), transport: 'electron' });
+    const core = createCore({
+      dataDir: join(app.getPath('userData'), 'vault'),
+      transport: 'electron',
+      // Every lock (idle, OS lock screen, suspend, sign-out) reloads the renderer, which drops every
+      // byte of schedule data it held; unlocking is a full sign-in.
+      onLocked: () => {
+        for (const win of BrowserWindow.getAllWindows()) win.webContents.reload();
+      },
+    });
     bindContract(ipcMain, core.dispatcher, devServerOrigin);
     lockOnPowerEvents(powerMonitor, (reason) => {
       core.services.logger.info('locking on power event', { trigger: reason });
-      core.lockAll();
-      // Reloading drops every byte of schedule data the renderer held.
-      for (const win of BrowserWindow.getAllWindows()) win.webContents.reload();
+      core.lock(reason);
     });
     mainWindow = createWindow();
     app.on('activate', () => {
