@@ -78,10 +78,13 @@ describe('rsched check FILE.json', () => {
     expect((await rsched(['check', 'a.json', '--frobnicate'])).code).toBe(2);
   });
 
-  it('--vault says plainly that it is not available yet', async () => {
-    const { code, err } = await rsched(['check', '--vault', '/tmp/vault']);
-    expect(code).toBe(2);
-    expect(err).toContain('--vault is not yet available');
+  it('--vault needs a user to sign in as, and refuses a FILE beside it', async () => {
+    const noUser = await rsched(['check', '--vault', '/tmp/vault']);
+    expect(noUser.code).toBe(2);
+    expect(noUser.err).toContain('--vault needs --user NAME');
+    const both = await rsched(['check', 'x.json', '--vault', '/tmp/vault', '--user', 'a']);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('either FILE.json or --vault DIR');
   });
 
   it('is listed by rsched help', async () => {

@@ -100,10 +100,10 @@ function one(db: Db, pragma: string): unknown {
 
 /**
  * Sets and then reads back every connection setting; a setting that does not stick is an error.
- * cipher_memory_security: this driver (SQLite3MultipleCiphers, built without
- * SQLITE3MC_SECURE_MEMORY) has neither SQLCipher's pragma nor its own `memory_security`; both are
- * silently ignored. We still issue both and read them back, so a driver that supports either is
- * detected and REQUIRED to report it on; with today's build the gap is reported, not hidden.
+ * cipher_memory_security: SQLite3MultipleCiphers has no SQLCipher pragma of that name; its own
+ * `memory_security` exists when the driver is compiled with SQLITE3MC_SECURE_MEMORY, which
+ * scripts/secure-sqlite.mjs (postinstall) ensures. We issue both and read them back: a driver that
+ * supports either is REQUIRED to report it on; a driver without it is reported, never hidden.
  */
 export function harden(db: Db, opts: { readonly?: boolean } = {}): Hardening {
   db.pragma('cipher_memory_security = ON');
