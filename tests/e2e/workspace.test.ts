@@ -140,6 +140,38 @@ describe('the schedule workspace in the browser preview', () => {
     await shot(page, 'audit');
   });
 
+  it('assigns call in the month view; the core\'s ACGME check flags 48 hours on duty on the grid cell', async () => {
+    const a03 = personId('Resident A03');
+    const icu = store().shiftTypes.all().find((t) => t.shortName === 'I24');
+    const busy = new Set(store().shiftAssignments.all().filter((x) => x.personId === a03).map((x) => x.date));
+    const pad = (n: number) => `2026-07-${String(n).padStart(2, '0')}`;
+    // Two free days in a row inside block 1 (1-28 July).
+    let day = 0;
+    for (let d = 2; d <= 26 && !day; d++) if ([d, d + 1].every((x) => !busy.has(pad(x)))) day = d;
+    expect(day).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Call calendar' }).click();
+    await page.getByTestId('call-service').selectOption(icu?.id ?? '');
+    await page.getByTestId('call-month').selectOption('2026-07');
+    for (const d of [day, day + 1]) {
+      await page.locator(`button.day[data-date="${pad(d)}"]`).click();
+      await page.getByTestId('call-person').selectOption({ label: 'Resident A03 (on this service)' });
+      await page.getByRole('button', { name: 'Assign', exact: true }).click();
+      await until(() => store().shiftAssignments.all().some((x) => x.personId === a03 && x.date === pad(d) && x.shiftTypeId === icu?.id));
+    }
+    await page.locator(`button.day[data-date="${pad(day)}"]`).getByText('Resident A03').waitFor();
+    await shot(page, 'call-calendar');
+    await page.getByRole('button', { name: 'Block schedule' }).click();
+    await gridToTop(page);
+    await cellOf(page, 'Resident A03', 0).locator('[data-badge="violation"]').waitFor({ timeout: 15_000 });
+    await cellOf(page, 'Resident A03', 0).click();
+    await page.getByTestId('inspector').getByText('At most 24 hours of continuous scheduled work').waitFor();
+    await page.getByTestId('inspector').getByText(/Common Program Requirements/).first().waitFor();
+    await page.getByRole('button', { name: 'Hours and days off' }).click();
+    await page.getByRole('img', { name: /Weekly hours/ }).waitFor();
+    expect(await page.getByTestId('hours-person').inputValue()).toBe(a03);
+    await shot(page, 'hours');
+  });
+
   it('gives a resident account a read-only grid and hides other people\'s absence reasons', async () => {
     await page.getByRole('button', { name: 'Administration' }).click();
     await page.getByRole('button', { name: 'New user' }).click();

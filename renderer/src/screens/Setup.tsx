@@ -77,7 +77,9 @@ export function Setup() {
     <main className="auth-page">
       <form className="card auth-card wide" onSubmit={submit} noValidate aria-labelledby="setup-title">
         <h1 id="setup-title">Set up Residency Scheduler</h1>
-        <p className="muted">This creates an encrypted vault on this computer. Everything you enter stays in it.</p>
+        <p className="muted" data-testid="vault-state">
+          No vault yet: set one up to begin. This creates an encrypted vault on this computer; everything you enter stays in it.
+        </p>
         <fieldset>
           <legend>Program</legend>
           <TextField label="Program name" autoComplete="off" {...bind('programName')} />
