@@ -122,9 +122,9 @@ export function openIncident(deps: IncidentDeps, actor: AuditActor, input: OpenI
   const earliest = alerts.reduce((min, a) => {
     const w = typeof a.details.windowMinutes === 'number' ? a.details.windowMinutes : 60;
     return Math.min(min, Date.parse(a.occurredAt) - w * 60_000);
-  }, now.getTime() - 30 * 86_400_000);
+  }, Number.POSITIVE_INFINITY);
   const window = input.window ?? { from: new Date(alerts.length > 0 ? earliest : now.getTime() - 30 * 86_400_000).toISOString(), to: now.toISOString() };
-  if (window.from >= window.to) throw new AppError('BAD_INPUT', undefined, { issues: [{ path: 'window', message: 'must end after it starts' }] });
+  if (Date.parse(window.from) >= Date.parse(window.to)) throw new AppError('BAD_INPUT', undefined, { issues: [{ path: 'window', message: 'must end after it starts' }] });
   const actorUserIds = input.actorUserIds ?? [...new Set(alerts.map((a) => a.userId).filter((u): u is string => u !== null))];
   const discoveredAt = input.discoveredAt ? new Date(input.discoveredAt).toISOString() : now.toISOString();
   if (Date.parse(discoveredAt) > now.getTime()) throw new AppError('BAD_INPUT', undefined, { issues: [{ path: 'discoveredAt', message: 'cannot be in the future' }] });
