@@ -94,6 +94,20 @@ describe('scheduling services on a real vault', () => {
     expectBadInput(() => f.service.assignShift(f.actor, { personId: p.id, shiftTypeId: early.id, date: '2027-03-14' }), 'date');
   });
 
+  it('keeps absence reasons, notes and locations out of the audit trail, recording only which changed', () => {
+    const p = f.service.savePerson(f.actor, resident());
+    const base = { personId: p.id, type: 'deployment' as const, status: 'approved' as const, excludeFromAveraging: true, startDate: '2026-08-01', endDate: '2026-08-30' };
+    const a = f.service.saveAbsence(f.actor, { ...base, reason: 'Deployment order 123', notes: 'SECRET-NOTES', location: 'Forward Base X' });
+    f.service.saveAbsence(f.actor, { ...base, id: a.id, reason: 'Deployment order 124', notes: 'SECRET-NOTES', location: 'Forward Base X' });
+    f.service.removeAbsence(f.actor, a.id);
+    const entries = f.auditRows().filter((e) => e.resource.type === 'absence');
+    expect(entries.map((e) => e.action)).toEqual(['absence.create', 'absence.update', 'absence.delete']);
+    const text = JSON.stringify(entries);
+    expect(text).not.toMatch(/Deployment order|SECRET-NOTES|Forward Base/);
+    expect(entries.map((e) => (e as unknown as { details?: { detailFieldsChanged?: string } }).details?.detailFieldsChanged)).toEqual(['reason,notes,location', 'reason', 'reason,notes,location']);
+    expect(entries[0]).toMatchObject({ after: { type: 'deployment', startDate: '2026-08-01' } });
+  });
+
   it('refuses to delete a rotation still in use, with CONFLICT', () => {
     const { blocks } = f.service.createAcademicYear(f.actor, { label: 'Y', startDate: '2026-07-01', blockCount: 13, blockDays: 28, halfBlocks: false });
     const p = f.service.savePerson(f.actor, resident({ pgy: 2 }));

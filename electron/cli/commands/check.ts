@@ -97,7 +97,9 @@ export const checkCommand: CliCommand = {
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      io.stderr(`rsched check: ${opts.file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}\n`);
+      // Node's message quotes the input (which may hold names): report only where it broke.
+      const pos = err instanceof Error ? /position (\d+)/.exec(err.message)?.[1] : undefined;
+      io.stderr(`rsched check: ${opts.file} is not valid JSON${pos ? ` (at byte ${pos})` : ''}\n`);
       return 2;
     }
     const parsed = parseComplianceInput(raw);

@@ -60,6 +60,8 @@ export function createAccounts(opts: AccountsOptions) {
       });
     });
     state.close();
+    // The logger learned every person name of the open vault (to mask them); forget them with it.
+    logger.redactor.clearNames();
     if (wasOpen || ended.length > 0) {
       logger.info('vault locked', { trigger: reason });
       opts.onLocked?.(reason);

@@ -25,6 +25,20 @@ function subjectOf(record: object | null): { subject?: string } {
   return typeof personId === 'string' ? { subject: personId } : {};
 }
 
+/**
+ * Absence reasons, notes and locations (military movements) never enter the audit trail: its readers
+ * (compliance officers) may not see them, and an entry cannot be filtered later without breaking its
+ * leaf hash. The entry says which of them changed instead.
+ */
+const ABSENCE_DETAIL_FIELDS = ['reason', 'notes', 'location'] as const;
+function protectedDetail(resourceType: string, before: object | null, after: object | null): { omitFields?: readonly string[]; details?: { detailFieldsChanged: string } } {
+  if (resourceType !== 'absence') return {};
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const changed = ABSENCE_DETAIL_FIELDS.filter((k) => (b[k] ?? null) !== (a[k] ?? null));
+  return { omitFields: ABSENCE_DETAIL_FIELDS, details: { detailFieldsChanged: changed.join(',') } };
+}
+
 function badInput(path: string, message: string): AppError {
   return new AppError('BAD_INPUT', undefined, { issues: [{ path, message }] });
 }
@@ -72,7 +86,7 @@ export class ScheduleService {
       const before = input.id ? coll.get(id) : null;
       if (input.id && !before) throw badInput('id', `no ${resourceType} with this id`);
       coll.put(record);
-      tx.record({ action: `${resourceType}.${before ? 'update' : 'create'}` as AuditAction, resourceType, resourceId: id, before: asRecord(before), after: asRecord(record), ...subjectOf(record) });
+      tx.record({ action: `${resourceType}.${before ? 'update' : 'create'}` as AuditAction, resourceType, resourceId: id, before: asRecord(before), after: asRecord(record), ...subjectOf(record), ...protectedDetail(resourceType, before, record) });
       return record;
     });
   }
@@ -85,7 +99,7 @@ export class ScheduleService {
       } catch (err) {
         mapConstraint(err, resourceType);
       }
-      tx.record({ action: `${resourceType}.delete` as AuditAction, resourceType, resourceId: id, before: asRecord(before), after: null, ...subjectOf(before) });
+      tx.record({ action: `${resourceType}.delete` as AuditAction, resourceType, resourceId: id, before: asRecord(before), after: null, ...subjectOf(before), ...protectedDetail(resourceType, before, null) });
     });
   }
 

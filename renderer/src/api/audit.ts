@@ -1,5 +1,5 @@
 import { AuditPage, AuditVerifyReport, type AuditFilter } from '../../../shared/audit/index';
-import { CALL_NAMES } from '../../../shared/contract/index';
+import { CALL_NAMES, contract, type AppContract, type CallInput } from '../../../shared/contract/index';
 import type { WireResult } from '../../../shared/errors';
 import { api } from './client';
 
@@ -36,6 +36,7 @@ async function run<T>(name: 'search' | 'export' | 'verify', input: unknown, pars
 export const auditApi = {
   search: (filter: AuditFilter) => run('search', filter, (v) => AuditPage.parse(v)),
   verify: () => run('verify', {}, (v) => AuditVerifyReport.parse(v)),
-  /** The export's shape is the audit module's (files + manifest); the viewer only offers the result. */
-  export: (input: unknown) => run('export', input, (v) => v),
+  /** The data file, its signed manifest and the detached signature (see shared/contract/audit.ts). */
+  export: (input: CallInput<AppContract, 'audit.export'>) =>
+    run('export', input, (v) => contract['audit.export'].output.parse(v)),
 };

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
+import { canonicalJson } from '../../../shared/canonical-json';
+import { saveFile } from '../lib/save-file';
 import { AUDIT_ACTION_NAMES, AUDIT_ACTIONS, type AuditFilter, type AuditRecord, type AuditVerifyReport } from '../../../shared/audit/index';
 import { auditApi, auditExportAvailable, auditVerifyAvailable } from '../api/audit';
 import { FormError } from '../components/Field';
@@ -140,7 +142,19 @@ export function AuditViewer() {
           </button>
         )}
         {canExport && auditExportAvailable() && (
-          <button type="button" onClick={() => void call(auditApi.export({ format: 'json', filter: {} })).then(() => setError(null), (err: unknown) => setError(messageOf(err)))}>
+          <button
+            type="button"
+            onClick={() =>
+              void call(auditApi.export({ format: 'json', filter: {} })).then((out) => {
+                // Three files, as `rsched audit verify-export --data --manifest --signature` reads them:
+                // the manifest's bytes are its canonical JSON, exactly what the device signed.
+                saveFile(out.fileName, out.data, 'application/json');
+                saveFile(`${out.fileName}.manifest.json`, canonicalJson(out.manifest), 'application/json');
+                saveFile(`${out.fileName}.sig`, out.signature, 'text/plain');
+                setError(null);
+              }, (err: unknown) => setError(messageOf(err)))
+            }
+          >
             Export
           </button>
         )}
