@@ -1,0 +1,1 @@
+export { generateHandlers, type GenerateDeps } from './handlers';
