@@ -5,6 +5,7 @@ import { migration0010AuditLog } from './0010_audit_log';
 import { migration0030Schedule } from './0030_schedule';
 import { migration0050Sync } from './0050_sync';
 import { migration0060Security } from './0060_security';
+import { migration0070Exchange } from './0070_exchange';
 
 /**
  * Every schema migration, in order. Versions are consecutive integers; each module appends its own
@@ -18,4 +19,5 @@ export const MIGRATIONS: Migration[] = [
   migration0030Schedule,
   migration0050Sync,
   migration0060Security,
+  migration0070Exchange,
 ];

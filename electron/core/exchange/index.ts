@@ -1,0 +1,1 @@
+export { exchangeHandlers, type ExchangeDeps } from './handlers';
