@@ -5,7 +5,7 @@ import { runResidencySearch, type ResidencyProgress } from '../search';
 import { fromProgramFinding, type UnmetRule } from '../unmet';
 import { BlockModel } from './model';
 import { blockMoves, initialBlocks } from './moves';
-import { compileBlocks, type BlockSolveInput, type CompiledBlocks } from './problem';
+import { BLOCK_WEIGHTS, compileBlocks, type BlockSolveInput, type CompiledBlocks } from './problem';
 
 export interface SolveLimits {
   seed: number;
@@ -52,7 +52,9 @@ export async function solveBlocks(input: BlockSolveInput, limits: SolveLimits): 
     ...(limits.stopFlag ? { stopFlag: limits.stopFlag } : {}),
     ...(limits.onProgress ? { onProgress: limits.onProgress } : {}),
     phaseIterations: 40_000,
-    hardWeight: 50,
+    // Hard rules come first: in repair mode a hard unit must outweigh the churn of the few changes
+    // that fix it, or the search would keep the violation to save changes.
+    hardWeight: m.mode === 'repair' ? 20 * BLOCK_WEIGHTS.churn : 50,
     t0: 8,
     t1: 0.05,
     patience: 6,

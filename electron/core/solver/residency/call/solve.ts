@@ -4,7 +4,7 @@ import { runResidencySearch } from '../search';
 import type { UnmetRule } from '../unmet';
 import { CallModel } from './model';
 import { callMoves, initialCall } from './moves';
-import { compileCall, type CallSolveInput } from './problem';
+import { CALL_WEIGHTS, compileCall, type CallSolveInput } from './problem';
 import { explainCall, fairnessRows, proposedShifts, type FairnessRow, type ProposedShift } from './verify';
 
 export interface CallSolveResult {
@@ -26,7 +26,8 @@ export async function solveCall(input: CallSolveInput, limits: SolveLimits): Pro
     ...(limits.stopFlag ? { stopFlag: limits.stopFlag } : {}),
     ...(limits.onProgress ? { onProgress: limits.onProgress } : {}),
     phaseIterations: 30_000,
-    hardWeight: 400,
+    // Hard rules first: in repair mode a hard unit outweighs the churn of the changes that fix it.
+    hardWeight: m.mode === 'repair' ? 20 * CALL_WEIGHTS.churn : 400,
     t0: 40,
     t1: 0.2,
     patience: 5,
