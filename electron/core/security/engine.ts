@@ -64,7 +64,8 @@ export function evaluateTail(deps: EngineDeps): { evaluated: number; raised: Sec
       const back = clockHit(maxTime, e.time, settings.clockBackwardsToleranceSeconds, e);
       if (back) push(back, false);
       if (maxTime === null || e.time > maxTime) maxTime = e.time;
-      for (const h of evaluateEntry(ctx, e)) push(h, h.dedupeKey === 'device' || !h.dedupeKey.startsWith('seq:'));
+      // Window rules suppress through their covered seq; single-event rules by their key.
+      for (const h of evaluateEntry(ctx, e)) push(h, !h.dedupeKey.startsWith('seq:'));
     }
   }
   // The clock can be wound back while nothing is written: compare now with the high-water mark.
