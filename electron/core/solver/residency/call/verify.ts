@@ -112,9 +112,12 @@ export function complianceProgramOf(input: CallSolveInput, m: CompiledCall, prop
 export function explainCall(input: CallSolveInput, m: CompiledCall, values: Int32Array, proposal: readonly ProposedShift[]): UnmetRule[] {
   const unmet: UnmetRule[] = [];
   const session = new ComplianceSession(complianceProgramOf(input, m, proposal));
+  // The periods the decided days can reach: those overlapping the range, or touching it by a day
+  // (rest after a call on the last day counts in the next period, a call the day before in this one).
   const reachFrom = addDays(input.from, -1);
+  const reachTo = addDays(input.to, 1);
   for (const r of session.results()) {
-    if (r.verdict !== 'violation' || r.period[1] < reachFrom || r.period[0] > input.to) continue;
+    if (r.verdict !== 'violation' || r.period[1] < reachFrom || r.period[0] > reachTo) continue;
     unmet.push({ ruleId: r.ruleId, source: 'acgme', personId: r.personId, blockId: null, rotationId: null, period: r.period, values: r.values, explanation: r.explanation });
   }
   const shifts: ShiftAssignment[] = proposal.map((s, i) => ({ id: `proposed-${i}`, ...s }));
