@@ -55,17 +55,17 @@ export function row(line: number, status: PreviewRow['status'], summary: string,
   return { row: line, column, status, summary: summary.slice(0, 500), reason: reason?.slice(0, 500) ?? null, matchScore };
 }
 
-export type PersonLookup = { ok: true; person: Person; score: number; exact: boolean } | { ok: false; reason: string };
+export type PersonLookup = { ok: true; person: Person; score: number; exact: boolean; byEmail: boolean } | { ok: false; reason: string };
 
 /** A person by email (exact, case-insensitive), else by name (exact, then fuzzy with a margin). */
 export function findPerson(ctx: PlanContext, name: string, email: string): PersonLookup {
   if (email) {
     const byEmail = ctx.people.find((p) => p.email !== null && p.email.toLowerCase() === email.toLowerCase());
-    if (byEmail) return { ok: true, person: byEmail, score: 1, exact: true };
+    if (byEmail) return { ok: true, person: byEmail, score: 1, exact: true, byEmail: true };
   }
   if (!name) return { ok: false, reason: 'no name or known email' };
   const r = bestMatch(name, ctx.people, (p) => [p.displayName], { threshold: 0.88, margin: 0.03 });
-  if (r.kind === 'match') return { ok: true, person: r.match.item, score: Math.round(r.match.score * 1000) / 1000, exact: r.match.exact };
+  if (r.kind === 'match') return { ok: true, person: r.match.item, score: Math.round(r.match.score * 1000) / 1000, exact: r.match.exact, byEmail: false };
   if (r.kind === 'ambiguous') return { ok: false, reason: `the name matches ${r.candidates} people equally well; add an email column` };
   return { ok: false, reason: 'no person with a similar name' };
 }

@@ -60,8 +60,9 @@ export function planPeople(table: Table, mapping: ColumnMapping, ctx: PlanContex
       const valid = Person.safeParse({ ...next, id: base?.id ?? 'new' });
       if (!valid.success) throw new RowError(valid.error.issues.map((i) => `${i.path.join('.') || 'record'} ${i.message}`).join('; '));
       if (base) {
-        // A fuzzy name match must not rename the person: the file's spelling is kept only for exact matches.
-        const record = { ...next, displayName: found.ok && found.exact ? name : base.displayName };
+        // A match by name never renames (the file's spelling or case may differ); a match by
+        // email takes the file's name, which is how a rename is imported.
+        const record = { ...next, displayName: found.ok && found.byEmail ? name : base.displayName };
         const changed = (Object.keys(record) as Array<keyof typeof record>).some((k) => JSON.stringify(record[k]) !== JSON.stringify(base[k]));
         const note = found.ok ? matchNote(found.score, found.exact) : null;
         if (!changed) out.rows.push(row(r.line, 'unchanged', `${base.displayName}: no change`, note, found.ok ? found.score : null));
