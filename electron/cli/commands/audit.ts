@@ -7,6 +7,7 @@ import { verifyExport } from '../../core/audit/export-verify';
 import { verifyAudit } from '../../core/audit/verify';
 import { systemClock } from '../../core/clock';
 import { createLogger } from '../../core/logger';
+import { authorizeSlot } from '../../core/slot-authority';
 import { unlockWithPassword } from '../../core/vault/index';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
@@ -119,6 +120,7 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
   const dir = resolve(io.cwd, vaultDir as string);
   const vault = await unlockWithPassword({ dir, slotId, password, clock: systemClock, logger: createLogger({ level: 'warn' }) });
   try {
+    authorizeSlot(vault.db, slotId, 'audit.read');
     const anchorPath = resolve(io.cwd, p.flags.get('--anchor') ?? join(dir, ANCHOR_FILE));
     const report = await verifyAudit(vault.db, { ...opts, anchorPath });
     printReport(io, report, json);

@@ -14,6 +14,7 @@ import {
 } from '../../core/vault';
 import { PRODUCTION_KDF } from '../../core/vault/kdf';
 import { readKeystoreFile } from '../../core/vault/keystore';
+import { authorizeSlot, recordKeyOperation } from '../../core/slot-authority';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const USAGE = `Usage: rsched vault SUBCOMMAND [OPTIONS]
@@ -214,7 +215,9 @@ export function createVaultCommand(deps: VaultCommandDeps = {}): CliCommand {
     }
     const vault = await unlockWithPassword({ dir, slotId, password, ...ctx });
     try {
+      const actor = authorizeSlot(vault.db, slotId, 'vault.keys');
       await vault.backup(out, passphrase === undefined ? {} : { passphrase });
+      recordKeyOperation(vault.db, { dataDir: dir, clock, logger }, actor, 'vault.backup', vault.vaultId, { withPassphrase: passphrase !== undefined });
     } finally {
       vault.close();
     }
@@ -244,7 +247,10 @@ export function createVaultCommand(deps: VaultCommandDeps = {}): CliCommand {
     const slotId = f.values.get('--slot') ?? 'user:admin';
     const vault = await unlockWithPassword({ dir, slotId, password: await s.next(`Password for ${slotId}: `), ...ctx });
     try {
+      const actor = authorizeSlot(vault.db, slotId, 'vault.keys');
       const { recoveryKey } = await vault.rekey();
+      // rekey() replaces the connection: the entry goes into the rekeyed database.
+      recordKeyOperation(vault.db, { dataDir: dir, clock, logger }, actor, 'vault.rekey', vault.vaultId);
       const reset = vault.listSlots().filter((x) => x.needsReset).map((x) => x.slotId);
       io.stdout(
         `New data key in place. NEW RECOVERY KEY (shown once; the old one no longer works):\n\n    ${recoveryKey}\n\n` +
@@ -261,6 +267,13 @@ export function createVaultCommand(deps: VaultCommandDeps = {}): CliCommand {
     const slotId = f.values.get('--slot') ?? 'user:admin';
     const phrase = destructionPhrase(readVaultId(dir, deps.kdfPolicy ? { kdfPolicy: deps.kdfPolicy } : {}));
     const password = await s.next(`Password for ${slotId}: `);
+    // Only an account allowed key operations (or the recovery key) may destroy the vault.
+    const check = await unlockWithPassword({ dir, slotId, password, ...ctx });
+    try {
+      authorizeSlot(check.db, slotId, 'vault.keys');
+    } finally {
+      check.close();
+    }
     io.stderr(`This destroys the vault in ${dir} for good. Encrypted backups elsewhere are not affected.\n`);
     const confirmation = await s.next(`Type "${phrase}" to confirm: `);
     const cert = await destroyVault({ dir, slotId, password, confirmation, actor: f.values.get('--actor') ?? slotId, ...ctx });

@@ -11,6 +11,9 @@ import { getDeviceSigningKey, readVaultInfo } from './meta';
 import { vaultPaths } from './paths';
 import { unlockWithPassword, type VaultContext } from './vault';
 
+/** Files other modules keep beside the vault; named here so destruction leaves none of them. */
+const COMPANION_FILES = ['audit-anchor.json', 'signin.json', 'signin.json.prev', 'sync-receipt.json'];
+
 /**
  * Emergency destruction (crypto-shredding). The data key exists only inside the key slots, so
  * overwriting the keystore (and its .prev) with random bytes makes vault.db undecryptable even if
@@ -91,8 +94,10 @@ export async function destroyVault(
     files.push({ name: basename(path), bytes, action: 'overwritten-and-removed' });
   }
   fsyncDir(p.dir);
-  // 2. The database and its companions.
-  for (const path of [p.db, p.wal, p.shm, p.session]) {
+  // 2. The database and its companions, including the small state files other modules keep beside it
+  //    (audit anchor, sign-in index and counters, last sync receipt): nothing of the vault stays behind.
+  const companions = COMPANION_FILES.map((name) => join(p.dir, name)).filter((path) => existsSync(path));
+  for (const path of [p.db, p.wal, p.shm, p.session, ...companions]) {
     if (!existsSync(path)) {
       files.push({ name: basename(path), bytes: 0, action: 'absent' });
       continue;

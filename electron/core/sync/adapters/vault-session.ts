@@ -4,6 +4,7 @@ import { AuditLog } from '../../audit/log';
 import { signerFromKey } from '../../audit/signer';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
+import { authorizeSlot } from '../../slot-authority';
 import { getDeviceSigningKey, unlockWithPassword, type KdfPolicy, type UnlockedVault } from '../../vault/index';
 import { DeviceSync } from '../device';
 import { auditLogSource } from './audit-log';
@@ -33,6 +34,8 @@ export async function openSyncSession(opts: { dir: string; slotId: string; passw
   });
   try {
     const db = vault.db;
+    // A slot password proves slot ownership only: the account must also be allowed to manage sync.
+    authorizeSlot(db, opts.slotId, 'sync.manage');
     const log = AuditLog.open(db, { clock: opts.clock, signer: signerFromKey(getDeviceSigningKey(db)), anchorPath: join(opts.dir, ANCHOR_FILE), logger: opts.logger });
     const sync = new DeviceSync({ db, log: auditLogSource(log), key: deviceSigningKey(db), clock: opts.clock, logger: opts.logger, receiptCopyPath: join(opts.dir, RECEIPT_COPY_FILE) });
     return { vault, log, sync, close: () => vault.close() };
