@@ -29,6 +29,10 @@ export const VersionDiff = z
     shiftsChanged: z.number().int(),
     /** Units (cells + shifts) of the larger of the two versions. */
     totalUnits: z.number().int(),
+    /** Share of block cells changed, and of shifts changed (each against the larger version). */
+    assignmentsPercent: z.number(),
+    shiftsPercent: z.number(),
+    /** The larger of the two: what the overall churn guard compares with its limit. */
     changedPercent: z.number(),
     peopleChanged: z.number().int(),
     /** People whose own change is above the per-person churn limit. */
@@ -41,13 +45,16 @@ export const VersionDiff = z
 export type VersionDiff = z.infer<typeof VersionDiff>;
 
 export const CHURN_LIMITS = { overallPercent: 20, personPercent: 50 } as const;
+/** Floor of a person's shift count when computing their share (see diffSnapshots). */
+export const MIN_PERSON_SHIFTS = 4;
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 /**
- * What changed from `prev` to `next`. Units are block cells and shifts; a shift moved from one
- * day to another counts once for its person (max of removed and added), a swap of two calls counts
- * once for each of the two people.
+ * What changed from `prev` to `next`. Block cells (person x block) and shifts are measured
+ * separately, since a year has ten times more shifts than cells and mixing them would hide a
+ * reshuffled rotation plan. A shift moved from one day to another counts once for its person (max
+ * of removed and added); a swap of two calls counts once for each of the two people.
  */
 export function diffSnapshots(prev: ScheduleSnapshot | null, next: ScheduleSnapshot): VersionDiff {
   type Tally = { cellsChanged: number; cells: number; removed: number; added: number; prevShifts: number; nextShifts: number };
@@ -83,24 +90,34 @@ export function diffSnapshots(prev: ScheduleSnapshot | null, next: ScheduleSnaps
   let assignmentsChanged = 0;
   let shiftsChanged = 0;
   let totalUnits = 0;
+  let cells = 0;
+  let shiftUnits = 0;
   const people: VersionDiff['people'] = [];
   for (const [personId, x] of [...per.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const shifts = Math.max(x.removed, x.added);
-    const units = x.cells + Math.max(x.prevShifts, x.nextShifts);
+    const personShifts = Math.max(x.prevShifts, x.nextShifts);
     assignmentsChanged += x.cellsChanged;
     shiftsChanged += shifts;
-    totalUnits += units;
+    cells += x.cells;
+    shiftUnits += personShifts;
+    totalUnits += x.cells + personShifts;
     if (x.cellsChanged + shifts > 0) {
-      people.push({ personId, assignmentsChanged: x.cellsChanged, shiftsChanged: shifts, percent: round1(units === 0 ? 0 : (100 * (x.cellsChanged + shifts)) / units) });
+      // A person's share is the larger of their block share and their shift share; shift shares
+      // count against at least MIN_PERSON_SHIFTS so giving away one of two calls is not "50 %".
+      const percent = Math.max(x.cells === 0 ? 0 : (100 * x.cellsChanged) / x.cells, (100 * shifts) / Math.max(MIN_PERSON_SHIFTS, personShifts));
+      people.push({ personId, assignmentsChanged: x.cellsChanged, shiftsChanged: shifts, percent: round1(percent) });
     }
   }
-  const changedPercent = round1(totalUnits === 0 ? 0 : (100 * (assignmentsChanged + shiftsChanged)) / totalUnits);
+  const assignmentsPercent = round1(cells === 0 ? 0 : (100 * assignmentsChanged) / cells);
+  const shiftsPercent = round1(shiftUnits === 0 ? 0 : (100 * shiftsChanged) / shiftUnits);
   const maxPersonPercent = people.reduce((m, p) => Math.max(m, p.percent), 0);
   return {
     assignmentsChanged,
     shiftsChanged,
     totalUnits,
-    changedPercent,
+    assignmentsPercent,
+    shiftsPercent,
+    changedPercent: Math.max(assignmentsPercent, shiftsPercent),
     peopleChanged: people.length,
     peopleOverLimit: people.filter((p) => p.percent > CHURN_LIMITS.personPercent).length,
     maxPersonPercent,

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { z } from 'zod';
 import type { AuditActor } from '../../../shared/audit/entry';
 import type { VersionInfo } from '../../../shared/contract/exchange';
-import { diffSnapshots, exceedsChurn, ScheduleSnapshot, type VersionDiff } from '../../../shared/exchange/versions';
+import { CHURN_LIMITS, diffSnapshots, exceedsChurn, ScheduleSnapshot, type VersionDiff } from '../../../shared/exchange/versions';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { IdGenerator } from '../ids';
@@ -76,11 +76,21 @@ export class VersionStore {
 }
 
 function churnError(diff: VersionDiff): AppError {
-  return new AppError(
-    'CONFIRMATION_REQUIRED',
-    `This version changes ${diff.changedPercent}% of assignments (limit 20%) and more than half of the schedule of ${diff.peopleOverLimit} people (limit 50% each). Confirm to publish anyway.`,
-    { details: { changedPercent: diff.changedPercent, changed: diff.assignmentsChanged + diff.shiftsChanged, total: diff.totalUnits, peopleOverLimit: diff.peopleOverLimit, maxPersonPercent: diff.maxPersonPercent } },
-  );
+  const why: string[] = [];
+  if (diff.assignmentsPercent > CHURN_LIMITS.overallPercent) why.push(`${diff.assignmentsPercent}% of block assignments`);
+  if (diff.shiftsPercent > CHURN_LIMITS.overallPercent) why.push(`${diff.shiftsPercent}% of shifts`);
+  if (diff.peopleOverLimit > 0) why.push(`more than ${CHURN_LIMITS.personPercent}% of the schedule of ${diff.peopleOverLimit} ${diff.peopleOverLimit === 1 ? 'person' : 'people'}`);
+  return new AppError('CONFIRMATION_REQUIRED', `This version changes ${why.join(' and ')} (limits: ${CHURN_LIMITS.overallPercent}% overall, ${CHURN_LIMITS.personPercent}% per person). Confirm to publish anyway.`, {
+    details: {
+      assignmentsPercent: diff.assignmentsPercent,
+      shiftsPercent: diff.shiftsPercent,
+      changedPercent: diff.changedPercent,
+      changed: diff.assignmentsChanged + diff.shiftsChanged,
+      total: diff.totalUnits,
+      peopleOverLimit: diff.peopleOverLimit,
+      maxPersonPercent: diff.maxPersonPercent,
+    },
+  });
 }
 
 export interface VersionDeps {
