@@ -7,6 +7,7 @@ import type { AccountsAuditEntry } from './accounts/audit-port';
 import { createFieldFilter } from './accounts/field-filter';
 import { systemClock, type Clock } from './clock';
 import { demoHandlers } from './demo/index';
+import { generateHandlers } from './generate/index';
 import { createDispatcher, type CoreServices, type Dispatcher, type Handlers } from './dispatcher';
 import { randomIds, type IdGenerator } from './ids';
 import { createLogger, type Logger } from './logger';
@@ -74,6 +75,7 @@ export function createCore(opts: CoreOptions): Core {
     ...scheduleHandlers({ workspace }),
     ...auditHandlers({ workspace, anchorPath: join(opts.dataDir, 'audit-anchor.json') }),
     ...demoHandlers({ workspace }),
+    ...generateHandlers({ workspace }),
     ...securityHandlers({ workspace, vault: accounts.vault, isUnlocked: accounts.isUnlocked, anchorPath: join(opts.dataDir, 'audit-anchor.json'), services, sweepEveryMs: opts.sweepEveryMs ?? 60_000 }),
   };
   const dispatcher = createDispatcher({

@@ -2,6 +2,7 @@ import type { Contract } from './define';
 import { auditCalls } from './audit';
 import { authCalls } from './auth';
 import { demoCalls } from './demo';
+import { generateCalls } from './generate';
 import { scheduleCalls } from './schedule';
 import { securityCalls } from './security';
 import { systemCalls } from './system';
@@ -11,7 +12,7 @@ import { usersCalls } from './users';
  * Every call the renderer (or any transport) may make. Domain files each export a block of calls;
  * this is the one place they are combined, and a name may appear only once.
  */
-export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls, securityCalls);
+export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls, securityCalls, generateCalls);
 
 export type AppContract = typeof contract;
 export type AppCallName = keyof AppContract & string;
