@@ -23,7 +23,7 @@ export interface SyncRuntimeDeps {
 }
 
 /** 1000 entries of a typical size build, sign and seal in a few ms; 5000 (the protocol cap) do not. */
-const DEFAULT_BATCH = 1000;
+const DEFAULT_BATCH = 250;
 
 export class SyncRuntime {
   readonly device: AppDeviceSync;

@@ -26,6 +26,10 @@ export interface SyncRunResult {
   halted: boolean;
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: () => number): number {
   const cap = Math.min(maxMs, baseMs * 2 ** Math.min(failures, 30));
   return Math.floor(random() * cap);
@@ -106,6 +110,10 @@ export class SyncAgent {
     let pushed = 0;
     const limit = this.o.maxBatchesPerRun ?? 100;
     for (let i = 0; i < limit; i++) {
+      // Back to the event loop before each batch: building and sealing one, and storing the last
+      // answer, are synchronous SQLite and crypto work; done back to back for a long backlog they
+      // would hold the main thread (and every IPC call waiting on it) far beyond 50 ms.
+      await yieldToEventLoop();
       let env;
       try {
         env = this.device.nextBatch();
