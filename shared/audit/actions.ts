@@ -75,6 +75,9 @@ export const AUDIT_ACTIONS = {
   'swap.request': 'A swap was requested',
   'swap.approve': 'A swap was approved',
   'swap.deny': 'A swap was denied',
+  'swap.accept': 'The counterpart accepted a swap',
+  'swap.decline': 'The counterpart declined a swap',
+  'swap.cancel': 'The requester withdrew a swap',
   // Compliance
   'compliance.acknowledge': 'A compliance violation was acknowledged with a reason',
   // Settings
@@ -91,6 +94,8 @@ export const AUDIT_ACTIONS = {
   'export.schedule_ical': 'A schedule was exported to iCalendar',
   'export.schedule_pdf': 'A schedule was exported to PDF',
   'export.people_csv': 'The people directory was exported to CSV',
+  // Imports
+  'import.apply': 'A previewed file import was applied as one change set (counts in details)',
   // Emergency access
   'breakglass.start': 'Break-glass emergency access began (reason required)',
   'breakglass.read': 'A record was read under break-glass access',
