@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { looksLikeFormula } from '../../../../shared/exchange/csv';
 import type { ColumnMapping, PreviewRow } from '../../../../shared/exchange/import-fields';
-import { bestMatch, normalize } from '../../../../shared/exchange/text';
+import { NameIndex, normalize } from '../../../../shared/exchange/text';
 import type { Absence, AbsenceFields, Block, BlockAssignment, Person, Rotation } from '../../../../shared/domain/schedule';
 import type { Table, TableRow } from '../table';
 
@@ -57,14 +57,28 @@ export function row(line: number, status: PreviewRow['status'], summary: string,
 
 export type PersonLookup = { ok: true; person: Person; score: number; exact: boolean; byEmail: boolean } | { ok: false; reason: string };
 
+/** Indexes built once per plan (the context's arrays are never mutated while planning). */
+const personIndexes = new WeakMap<readonly Person[], { names: NameIndex<Person>; emails: Map<string, Person> }>();
+const rotationIndexes = new WeakMap<readonly Rotation[], NameIndex<Rotation>>();
+
+function personIndex(people: readonly Person[]) {
+  let idx = personIndexes.get(people);
+  if (!idx) {
+    idx = { names: new NameIndex(people, (p) => [p.displayName]), emails: new Map(people.filter((p) => p.email !== null).map((p) => [(p.email as string).toLowerCase(), p])) };
+    personIndexes.set(people, idx);
+  }
+  return idx;
+}
+
 /** A person by email (exact, case-insensitive), else by name (exact, then fuzzy with a margin). */
 export function findPerson(ctx: PlanContext, name: string, email: string): PersonLookup {
+  const idx = personIndex(ctx.people);
   if (email) {
-    const byEmail = ctx.people.find((p) => p.email !== null && p.email.toLowerCase() === email.toLowerCase());
+    const byEmail = idx.emails.get(email.toLowerCase());
     if (byEmail) return { ok: true, person: byEmail, score: 1, exact: true, byEmail: true };
   }
   if (!name) return { ok: false, reason: 'no name or known email' };
-  const r = bestMatch(name, ctx.people, (p) => [p.displayName], { threshold: 0.88, margin: 0.03 });
+  const r = idx.names.match(name, { threshold: 0.88, margin: 0.03 });
   if (r.kind === 'match') return { ok: true, person: r.match.item, score: Math.round(r.match.score * 1000) / 1000, exact: r.match.exact, byEmail: false };
   if (r.kind === 'ambiguous') return { ok: false, reason: `the name matches ${r.candidates} people equally well; add an email column` };
   return { ok: false, reason: 'no person with a similar name' };
@@ -76,7 +90,9 @@ export function findRotation(ctx: PlanContext, value: string): Rotation | null {
   if (!n) return null;
   const exact = ctx.rotations.find((r) => normalize(r.shortName) === n) ?? ctx.rotations.find((r) => normalize(r.name) === n);
   if (exact) return exact;
-  const r = bestMatch(value, ctx.rotations, (x) => [x.name], { threshold: 0.9, margin: 0.03 });
+  let idx = rotationIndexes.get(ctx.rotations);
+  if (!idx) rotationIndexes.set(ctx.rotations, (idx = new NameIndex(ctx.rotations, (x) => [x.name])));
+  const r = idx.match(value, { threshold: 0.9, margin: 0.03 });
   return r.kind === 'match' ? r.match.item : null;
 }
 
