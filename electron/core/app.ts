@@ -7,12 +7,14 @@ import type { AccountsAuditEntry } from './accounts/audit-port';
 import { createFieldFilter } from './accounts/field-filter';
 import { systemClock, type Clock } from './clock';
 import { demoHandlers } from './demo/index';
+import { exchangeHandlers } from './exchange/index';
 import { generateHandlers } from './generate/index';
 import { createDispatcher, type CoreServices, type Dispatcher, type Handlers } from './dispatcher';
 import { randomIds, type IdGenerator } from './ids';
 import { createLogger, type Logger } from './logger';
 import { scheduleHandlers } from './schedule/handlers';
 import { securityHandlers } from './security/index';
+import { createSyncLifecycle, syncHandlers } from './sync-calls/index';
 import { systemHandlers } from './system/handlers';
 import { APP_VERSION } from './version';
 import { workspaceFor } from './workspace';
@@ -59,12 +61,22 @@ export function createCore(opts: CoreOptions): Core {
     ids: opts.ids ?? randomIds,
     logger: opts.logger ?? createLogger({ clock }),
   };
-  const workspaceOf = (db: Parameters<typeof workspaceFor>[0]) => workspaceFor(db, { dataDir: opts.dataDir, ...services });
+  // Sync follows the vault: it sees each connection's workspace (the unlock) and stops at every lock.
+  const sync = createSyncLifecycle({
+    dataDir: opts.dataDir,
+    services,
+    openDb: () => (accounts.isUnlocked() ? accounts.vault().db : null),
+    workspace: () => workspace(),
+  });
+  const workspaceOf = (db: Parameters<typeof workspaceFor>[0]) => sync.attach(workspaceFor(db, { dataDir: opts.dataDir, ...services }));
   const accounts = createAccounts({
     dataDir: opts.dataDir,
     services,
     audit: createAuditLogPort((db) => workspaceOf(db).audit, opts.auditTap),
-    ...(opts.onLocked ? { onLocked: opts.onLocked } : {}),
+    onLocked: (reason) => {
+      sync.stop();
+      opts.onLocked?.(reason);
+    },
     ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs } : {}),
   });
   // Everything bound to the open vault (audit log, unit of work, scheduling services).
@@ -75,8 +87,10 @@ export function createCore(opts: CoreOptions): Core {
     ...scheduleHandlers({ workspace }),
     ...auditHandlers({ workspace, anchorPath: join(opts.dataDir, 'audit-anchor.json') }),
     ...demoHandlers({ workspace }),
+    ...exchangeHandlers({ workspace }),
     ...generateHandlers({ workspace }),
     ...securityHandlers({ workspace, vault: accounts.vault, isUnlocked: accounts.isUnlocked, anchorPath: join(opts.dataDir, 'audit-anchor.json'), services, sweepEveryMs: opts.sweepEveryMs ?? 60_000 }),
+    ...syncHandlers({ sync, onDenied: accounts.onDenied }),
   };
   const dispatcher = createDispatcher({
     contract,
@@ -88,7 +102,10 @@ export function createCore(opts: CoreOptions): Core {
     filterOutput: createFieldFilter(contract, () => clock.nowMs()),
     allowedWhilePending: accounts.allowedWhilePending,
   });
-  const lock = (reason: LockReason = 'user'): void => accounts.lock(reason);
+  const lock = (reason: LockReason = 'user'): void => {
+    sync.stop();
+    accounts.lock(reason);
+  };
   return {
     dispatcher,
     services,

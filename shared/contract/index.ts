@@ -2,9 +2,11 @@ import type { Contract } from './define';
 import { auditCalls } from './audit';
 import { authCalls } from './auth';
 import { demoCalls } from './demo';
+import { exchangeCalls } from './exchange';
 import { generateCalls } from './generate';
 import { scheduleCalls } from './schedule';
 import { securityCalls } from './security';
+import { syncCalls } from './sync';
 import { systemCalls } from './system';
 import { usersCalls } from './users';
 
@@ -12,7 +14,7 @@ import { usersCalls } from './users';
  * Every call the renderer (or any transport) may make. Domain files each export a block of calls;
  * this is the one place they are combined, and a name may appear only once.
  */
-export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls, securityCalls, generateCalls);
+export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls, securityCalls, syncCalls, generateCalls, exchangeCalls);
 
 export type AppContract = typeof contract;
 export type AppCallName = keyof AppContract & string;
