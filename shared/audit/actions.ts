@@ -112,6 +112,7 @@ export const AUDIT_ACTIONS = {
   'alert.raise': 'A detection rule raised a security alert',
   'alert.update': 'A security alert was acknowledged or dismissed',
   'retention.purge': 'Expired data was destroyed; details hold the destruction certificate',
+  'retention.preview': 'A purge dry run listed what has expired (nothing destroyed)',
   'deid.export': 'A de-identified export was produced; details hold the strategy manifest',
   'report.safeguards': 'A safeguards report was generated for auditors',
   // Synchronisation with the hospital server

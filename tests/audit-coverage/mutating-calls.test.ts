@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contract } from '../../shared/contract/index';
 import type { Caller } from '../../electron/core/session';
-import { ADMIN, ADMIN_CLIENT, PROGRAM, addUser, caller, startCore, type Harness } from '../accounts/helpers';
+import { ADMIN, ADMIN_CLIENT, PROGRAM, caller, startCore, type Harness } from '../accounts/helpers';
 
 /**
  * The audit-trail issue's coverage test: every mutating call of the contract is made at least once
@@ -239,7 +239,7 @@ describe('audit coverage: every mutating contract call writes an audit entry', (
       // KNOWN GAP (reported, not failed here): the default input { dryRun: true } of this mutating
       // call writes no audit entry (electron/core/security/retention.ts returns before recording).
       // It is made and measured, and listed in the report; the real purge must write its certificate.
-      await m('retention.purge', { dryRun: true }, ADMIN_CLIENT, { knownGap: 'dry run (the default input) writes no audit entry' });
+      await m('retention.purge', { dryRun: true }, ADMIN_CLIENT);
       await m('retention.purge', { dryRun: false });
 
       // --- Break-glass (chief resident, recovery key as proof).

@@ -147,7 +147,17 @@ export function runPurge(deps: PurgeDeps, actor: AuditActor, opts: { dryRun: boo
   });
 
   if (opts.dryRun) {
-    const cands = plan();
+    // A dry run deletes nothing but shows what is due: it is recorded like the run it previews.
+    const cands = runChange(db, audit, actor, (tx) => {
+      const planned = plan();
+      tx.record({
+        action: 'retention.preview',
+        resourceType: 'retention',
+        resourceId: null,
+        details: { dryRun: true, candidates: planned.reduce((n, c) => n + c.ids.length, 0) },
+      });
+      return planned;
+    });
     return toResult(cands, null, false, cands.find((c) => c.type === 'auditPayloads')?.beforeSeq ?? 0);
   }
 
