@@ -10,11 +10,14 @@ export class CallError extends Error {
   readonly code: WireError['code'];
   readonly correlationId: string;
   readonly issues: WireError['issues'];
+  /** Safe numbers from the core, e.g. retryAfterMs when sign-in is throttled. */
+  readonly details: WireError['details'];
   constructor(error: WireError) {
     super(error.message);
     this.code = error.code;
     this.correlationId = error.correlationId;
     this.issues = error.issues;
+    this.details = error.details;
   }
 }
 

@@ -6,7 +6,8 @@ export function messageOf(err: unknown): string {
   if (err instanceof CallError) {
     const issue = err.issues?.[0];
     const detail = err.code === 'BAD_INPUT' && issue ? ` (${issue.path || 'input'}: ${issue.message})` : '';
-    return `${err.message}${detail} — ref ${err.correlationId}`;
+    const retry = err.code === 'THROTTLED' && typeof err.details?.retryAfterMs === 'number' ? ` Try again in ${Math.ceil(err.details.retryAfterMs / 1000)} s.` : '';
+    return `${err.message}${detail}${retry} — ref ${err.correlationId}`;
   }
   return 'Something went wrong. Please try again.';
 }
