@@ -40,6 +40,9 @@ export const AUDIT_ACTIONS = {
   'person.update': 'A person record was changed',
   'person.delete': 'A person record was removed',
   'person.read_details': 'Protected details of a person were displayed',
+  'credential.create': 'A credential or certification was recorded',
+  'credential.update': 'A credential or certification was changed',
+  'credential.delete': 'A credential or certification was removed',
   // Scheduling
   'rotation.create': 'A rotation was created',
   'rotation.update': 'A rotation was changed',

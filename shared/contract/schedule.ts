@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { restricted, subjectRecord } from '../accounts/field-policy';
 import { Id, LocalDate, LongText } from '../domain/common';
 import {
-  AbsenceType, AcademicYear, Block, BlockAssignment, CurriculumRequirement, CurriculumRequirement as Requirement,
+  AbsenceType, AcademicYear, Block, BlockAssignment, Credential, CurriculumRequirement, CurriculumRequirement as Requirement,
   PersonFields, ProgramSettings, RotationFields, ShiftAssignment, ShiftType,
 } from '../domain/schedule';
 import { defineCall } from './define';
@@ -92,6 +92,10 @@ export const scheduleCalls = {
   'people.list': defineCall({ input: empty, output: z.array(PersonFields), access: 'people.read', mutates: false, summary: 'The people directory.' }),
   'people.save': defineCall({ input: PersonFields.omit({ id: true }).extend({ id: Id.optional() }).strict(), output: PersonFields, access: 'people.edit', mutates: true, summary: 'Create or update a person.' }),
   'people.remove': defineCall({ input: byId, output: done, access: 'people.edit', mutates: true, summary: 'Delete a person with no assignments.' }),
+
+  'credentials.list': defineCall({ input: z.object({ personId: Id.optional() }).strict(), output: z.array(Credential), access: 'people.read', mutates: false, summary: 'Credentials and certifications with their validity.' }),
+  'credentials.save': defineCall({ input: Credential.omit({ id: true }).extend({ id: Id.optional() }).strict(), output: Credential, access: 'people.edit', mutates: true, summary: 'Record or update a credential or certification.' }),
+  'credentials.remove': defineCall({ input: byId, output: done, access: 'people.edit', mutates: true, summary: 'Delete a credential.' }),
 
   'rotations.list': defineCall({ input: empty, output: z.array(RotationFields), access: 'schedule.read', mutates: false, summary: 'Rotations.' }),
   'rotations.save': defineCall({ input: RotationFields.omit({ id: true }).extend({ id: Id.optional() }).strict(), output: RotationFields, access: 'schedule.edit', mutates: true, summary: 'Create or update a rotation.' }),

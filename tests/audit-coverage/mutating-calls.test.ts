@@ -172,6 +172,9 @@ describe('audit coverage: every mutating contract call writes an audit entry', (
 
       const tmpPerson = await m<{ id: string }>('people.save', { displayName: 'Audit Temporary Person', email: null, kind: 'resident', pgy: 2, specialty: 'im', facultyRoles: [], trainingStart: null, trainingEnd: null, active: true });
       await m('people.save', { id: tmpPerson.id, displayName: 'Audit Temporary Person Renamed', email: null, kind: 'resident', pgy: 2, specialty: 'im', facultyRoles: [], trainingStart: null, trainingEnd: null, active: true });
+      const cred = await m<{ id: string }>('credentials.save', { personId: tmpPerson.id, name: 'ACLS', issuedOn: '2026-01-01', expiresOn: '2028-01-01' });
+      await m('credentials.save', { id: cred.id, personId: tmpPerson.id, name: 'ACLS', issuedOn: '2026-01-01', expiresOn: '2028-06-30' });
+      await m('credentials.remove', { id: cred.id });
       await m('people.remove', { id: tmpPerson.id });
 
       const { id: _rid, ...rotationFields } = rotations[0]!;

@@ -108,6 +108,14 @@ describe('scheduling services on a real vault', () => {
     expect(entries[0]).toMatchObject({ after: { type: 'deployment', startDate: '2026-08-01' } });
   });
 
+  it('records credentials with their validity, refusing an expiry before the issue date', () => {
+    const p = f.service.savePerson(f.actor, resident());
+    const c = f.service.saveCredential(f.actor, { personId: p.id, name: 'ACLS', issuedOn: '2026-01-01', expiresOn: '2028-01-01' });
+    expect(f.store.credentials.where('person_id = ?', p.id)).toEqual([c]);
+    expectBadInput(() => f.service.saveCredential(f.actor, { personId: p.id, name: 'BLS', issuedOn: '2026-01-01', expiresOn: '2025-01-01' }), 'expiresOn');
+    expect(f.auditRows().filter((e) => e.resource.type === 'credential').map((e) => e.action)).toEqual(['credential.create']);
+  });
+
   it('refuses to delete a rotation still in use, with CONFLICT', () => {
     const { blocks } = f.service.createAcademicYear(f.actor, { label: 'Y', startDate: '2026-07-01', blockCount: 13, blockDays: 28, halfBlocks: false });
     const p = f.service.savePerson(f.actor, resident({ pgy: 2 }));

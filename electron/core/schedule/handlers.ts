@@ -51,6 +51,10 @@ export function scheduleHandlers(deps: ScheduleDeps): Handlers<typeof scheduleCa
     'people.save': (input, ctx) => ws().service.savePerson(actorOf(ctx), input),
     'people.remove': (input, ctx) => (ws().service.removePerson(actorOf(ctx), input.id), ok),
 
+    'credentials.list': (input) => (input.personId ? ws().store.credentials.where('person_id = ?', input.personId) : ws().store.credentials.all()),
+    'credentials.save': (input, ctx) => ws().service.saveCredential(actorOf(ctx), input),
+    'credentials.remove': (input, ctx) => (ws().service.removeCredential(actorOf(ctx), input.id), ok),
+
     'rotations.list': () => ws().store.rotations.all(),
     'rotations.save': (input, ctx) => ws().service.saveRotation(actorOf(ctx), input),
     'rotations.remove': (input, ctx) => (ws().service.removeRotation(actorOf(ctx), input.id), ok),

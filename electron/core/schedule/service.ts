@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { addDays } from '../../../shared/domain/common';
 import type {
-  Absence, CurriculumRequirement, Person, Rotation,
+  Absence, Credential, CurriculumRequirement, Person, Rotation,
   ShiftType} from '../../../shared/domain/schedule';
 import { AcademicYear, Block, BlockAssignment, ProgramSettings, ShiftAssignment
 } from '../../../shared/domain/schedule';
@@ -71,7 +71,7 @@ export class ScheduleService {
   private saveRecord<T extends { id: string }>(
     actor: AuditActor,
     coll: Collection<T>,
-    resourceType: 'person' | 'rotation' | 'shift_type' | 'requirement' | 'absence',
+    resourceType: 'person' | 'rotation' | 'shift_type' | 'requirement' | 'absence' | 'credential',
     input: Omit<T, 'id'> & { id?: string | undefined },
     validate?: (record: T) => void,
   ): T {
@@ -91,7 +91,7 @@ export class ScheduleService {
     });
   }
 
-  private removeRecord<T extends { id: string }>(actor: AuditActor, coll: Collection<T>, resourceType: 'person' | 'rotation' | 'shift_type' | 'requirement' | 'absence' | 'shift', id: string): void {
+  private removeRecord<T extends { id: string }>(actor: AuditActor, coll: Collection<T>, resourceType: 'person' | 'rotation' | 'shift_type' | 'requirement' | 'absence' | 'shift' | 'credential', id: string): void {
     this.runChange(actor, (tx) => {
       const before = coll.require(id, 'id');
       try {
@@ -132,6 +132,17 @@ export class ScheduleService {
   }
   removePerson(actor: AuditActor, id: string): void {
     this.removeRecord(actor, this.store.people, 'person', id);
+  }
+
+  /** Credentials and certifications (e.g. ACLS) with their validity; rotations may require them. */
+  saveCredential(actor: AuditActor, input: Omit<Credential, 'id'> & { id?: string }): Credential {
+    return this.saveRecord(actor, this.store.credentials, 'credential', input, (c) => {
+      this.store.people.require(c.personId, 'personId');
+      if (c.issuedOn && c.expiresOn && c.expiresOn < c.issuedOn) throw badInput('expiresOn', 'must not be before the issue date');
+    });
+  }
+  removeCredential(actor: AuditActor, id: string): void {
+    this.removeRecord(actor, this.store.credentials, 'credential', id);
   }
 
   saveRotation(actor: AuditActor, input: Omit<Rotation, 'id'> & { id?: string }): Rotation {
