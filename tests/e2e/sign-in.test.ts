@@ -76,5 +76,12 @@ describe('sign-in in the browser preview', () => {
     await signIn(page, clock, ADMIN, { mfaSecret });
     expect(app.core.isUnlocked()).toBe(true);
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
+
+    // Administration shows the link to the hospital: not enrolled yet, with the way to enroll.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).or(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' })).first().click();
+    await page.getByRole('heading', { name: 'Hospital sync' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('sync-status').textContent()).toContain('Not enrolled');
+    expect(await page.getByRole('button', { name: 'Create enrollment request' }).count()).toBe(1);
+    await shot(page, 'admin-sync');
   });
 });

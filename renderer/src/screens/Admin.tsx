@@ -6,6 +6,7 @@ import { CheckField, FormError, SelectField, TextField } from '../components/Fie
 import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../lib/errors';
 import { useSchedule } from '../state/schedule';
 import { call, useCan, useSession } from '../state/session';
+import { SyncPanel } from './SyncPanel';
 
 /** A one-time password to hand over in person; shown once. */
 function TempPassword({ value, onClose }: { value: { username: string; password: string; expiresAt: string }; onClose(): void }) {
@@ -254,15 +255,19 @@ function Policies() {
   );
 }
 
-/** Administration: what the contract offers today (accounts and sign-in policies). */
+/** Administration: accounts, sign-in policies and the link to the hospital. */
 export function AdminPanel() {
   const canUsers = useCan('users.manage');
   const canSettings = useCan('settings.manage');
+  const canManageSync = useCan('sync.manage');
+  const canReadSync = useCan('incidents.read');
+  const canSync = canManageSync || canReadSync;
   return (
     <section className="admin" aria-labelledby="admin-title">
       <h2 id="admin-title">Administration</h2>
       {canUsers && <Users />}
       {canSettings && <Policies />}
+      {canSync && <SyncPanel />}
     </section>
   );
 }
