@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { restricted, subjectRecord } from '../accounts/field-policy';
 import { Id, LocalDate, LongText } from '../domain/common';
 import {
-  AbsenceType, AcademicYear, Block, BlockAssignment, Credential, CurriculumRequirement, CurriculumRequirement as Requirement,
+  AbsenceType, AcademicYear, Block, BlockAssignment, CoverageRequirement, Credential, CurriculumRequirement, ScheduleRequest, CurriculumRequirement as Requirement,
   PersonFields, ProgramSettings, RotationFields, ShiftAssignment, ShiftType,
 } from '../domain/schedule';
 import { defineCall } from './define';
@@ -96,6 +96,21 @@ export const scheduleCalls = {
   'credentials.list': defineCall({ input: z.object({ personId: Id.optional() }).strict(), output: z.array(Credential), access: 'people.read', mutates: false, summary: 'Credentials and certifications with their validity.' }),
   'credentials.save': defineCall({ input: Credential.omit({ id: true }).extend({ id: Id.optional() }).strict(), output: Credential, access: 'people.edit', mutates: true, summary: 'Record or update a credential or certification.' }),
   'credentials.remove': defineCall({ input: byId, output: done, access: 'people.edit', mutates: true, summary: 'Delete a credential.' }),
+
+  'coverage.list': defineCall({ input: empty, output: z.array(CoverageRequirement), access: 'schedule.read', mutates: false, summary: 'Shift coverage per day, with the senior mix.' }),
+  'coverage.save': defineCall({ input: CoverageRequirement.omit({ id: true }).extend({ id: Id.optional() }).strict(), output: CoverageRequirement, access: 'schedule.edit', mutates: true, summary: 'Create or update a shift coverage requirement.' }),
+  'coverage.remove': defineCall({ input: byId, output: done, access: 'schedule.edit', mutates: true, summary: 'Delete a shift coverage requirement.' }),
+
+  'requests.list': defineCall({ input: z.object({ personId: Id.optional() }).strict(), output: z.array(ScheduleRequest), access: 'schedule.read', mutates: false, summary: 'Requests and preferences (days off, wanted shifts or rotations).' }),
+  'requests.save': defineCall({
+    input: ScheduleRequest.omit({ id: true }).extend({ id: Id.optional() }).strict(),
+    output: ScheduleRequest,
+    // Own requests need absence.request, anyone else's schedule.edit: the handler checks which.
+    access: 'session',
+    mutates: true,
+    summary: "Record a request or preference: one's own, or anyone's for a schedule editor.",
+  }),
+  'requests.remove': defineCall({ input: byId, output: done, access: 'session', mutates: true, summary: "Withdraw a request: one's own, or anyone's for a schedule editor." }),
 
   'rotations.list': defineCall({ input: empty, output: z.array(RotationFields), access: 'schedule.read', mutates: false, summary: 'Rotations.' }),
   'rotations.save': defineCall({ input: RotationFields.omit({ id: true }).extend({ id: Id.optional() }).strict(), output: RotationFields, access: 'schedule.edit', mutates: true, summary: 'Create or update a rotation.' }),

@@ -1,11 +1,12 @@
-import type { Absence, Block, BlockAssignment, Credential, CurriculumRequirement, Person, Rotation, ShiftAssignment, ShiftType } from './schedule';
+import { addDays } from './common';
+import type { Absence, Block, BlockAssignment, CoverageRequirement, Credential, CurriculumRequirement, Person, Rotation, ShiftAssignment, ShiftType } from './schedule';
 
 /**
  * The program's own rules, beside the ACGME engine: coverage, eligibility, credentials valid on the
  * date, curriculum requirements, supervision ratios and work during an absence. Pure: the renderer
  * runs it for instant badges, the core for the verdict.
  */
-export const PROGRAM_RULE_IDS = ['PRG-CAPACITY', 'PRG-ELIGIBILITY', 'PRG-CREDENTIAL', 'PRG-CURRICULUM', 'PRG-SUPERVISION', 'PRG-ABSENCE'] as const;
+export const PROGRAM_RULE_IDS = ['PRG-CAPACITY', 'PRG-ELIGIBILITY', 'PRG-CREDENTIAL', 'PRG-CURRICULUM', 'PRG-SUPERVISION', 'PRG-ABSENCE', 'PRG-COVERAGE'] as const;
 export type ProgramRuleId = (typeof PROGRAM_RULE_IDS)[number];
 
 export interface ProgramFinding {
@@ -31,6 +32,59 @@ export interface ProgramSnapshot {
   absences: readonly Absence[];
   credentials: readonly Credential[];
   curriculum: readonly CurriculumRequirement[];
+  /** Shift coverage per day; optional so callers checking only blocks may leave it out. */
+  coverage?: readonly CoverageRequirement[];
+}
+
+/** ISO weekday (1 = Monday ... 7 = Sunday) of a calendar date; no time zone is involved. */
+function isoWeekday(date: string): number {
+  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+/** Days on which a shift has fewer or more people than its coverage rule says, or too few seniors. */
+function checkCoverage(s: ProgramSnapshot, people: Map<string, Person>, shiftTypes: Map<string, ShiftType>): ProgramFinding[] {
+  const rules = s.coverage ?? [];
+  if (rules.length === 0 || s.blocks.length === 0) return [];
+  const byShiftDay = new Map<string, ShiftAssignment[]>();
+  for (const a of s.shiftAssignments) {
+    const k = `${a.shiftTypeId}|${a.date}`;
+    const list = byShiftDay.get(k);
+    if (list) list.push(a);
+    else byShiftDay.set(k, [a]);
+  }
+  let first = s.blocks[0]!.startDate;
+  let last = s.blocks[0]!.endDate;
+  for (const b of s.blocks) {
+    if (b.startDate < first) first = b.startDate;
+    if (b.endDate > last) last = b.endDate;
+  }
+  const out: ProgramFinding[] = [];
+  for (const rule of rules) {
+    const label = shiftTypes.get(rule.shiftTypeId)?.shortName ?? 'Shift';
+    for (let date = first; date <= last; date = addDays(date, 1)) {
+      if (!rule.weekdays.includes(isoWeekday(date))) continue;
+      const on = byShiftDay.get(`${rule.shiftTypeId}|${date}`) ?? [];
+      const seniors = rule.seniorPgy === null ? 0 : on.filter((a) => (people.get(a.personId)?.pgy ?? 0) >= (rule.seniorPgy ?? 0)).length;
+      const problems: string[] = [];
+      if (on.length < rule.min) problems.push(`${on.length} assigned < minimum ${rule.min}`);
+      if (on.length > rule.max) problems.push(`${on.length} assigned > maximum ${rule.max}`);
+      if (rule.seniorPgy !== null && seniors < rule.minSenior) problems.push(`${seniors} at PGY-${rule.seniorPgy}+ < ${rule.minSenior} required`);
+      if (problems.length === 0) continue;
+      out.push({
+        key: `PRG-COVERAGE|${rule.id}|${date}`,
+        ruleId: 'PRG-COVERAGE',
+        verdict: 'violation',
+        personId: null,
+        rotationId: null,
+        blockId: null,
+        date,
+        values: { assigned: on.length, min: rule.min, max: rule.max, seniors, minSenior: rule.minSenior },
+        explanation: `${label} on ${date}: ${problems.join('; ')}`,
+      });
+    }
+  }
+  return out;
 }
 
 const TRAINEE = new Set(['resident', 'fellow']);
@@ -191,5 +245,6 @@ export function checkProgramRules(s: ProgramSnapshot): ProgramFinding[] {
       }
     }
   }
+  findings.push(...checkCoverage(s, people, shiftTypes));
   return findings;
 }

@@ -171,6 +171,37 @@ export const CurriculumRequirement = z
   })
   .strict();
 
+/** How many people a shift needs on a day, and how many of them must be senior (PGY at least N). */
+export const CoverageRequirement = z
+  .object({
+    id: Id,
+    shiftTypeId: Id,
+    /** ISO weekdays the rule applies to: 1 = Monday ... 7 = Sunday. */
+    weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    min: z.number().int().min(0).max(50),
+    max: z.number().int().min(0).max(50),
+    seniorPgy: Pgy.nullable(),
+    minSenior: z.number().int().min(0).max(50),
+  })
+  .strict();
+
+/** A person's request or preference: a day off, a wanted shift or a wanted rotation (soft, weighted). */
+export const ScheduleRequest = z
+  .object({
+    id: Id,
+    personId: Id,
+    kind: z.enum(['day_off', 'shift', 'rotation']),
+    startDate: LocalDate,
+    endDate: LocalDate,
+    shiftTypeId: Id.nullable(),
+    rotationId: Id.nullable(),
+    /** 1 (nice to have) to 10 (important). */
+    weight: z.number().int().min(1).max(10),
+  })
+  .strict();
+
+export type CoverageRequirement = z.infer<typeof CoverageRequirement>;
+export type ScheduleRequest = z.infer<typeof ScheduleRequest>;
 export type ProgramSettings = z.infer<typeof ProgramSettings>;
 export type AcademicYear = z.infer<typeof AcademicYear>;
 export type Block = z.infer<typeof Block>;

@@ -191,6 +191,14 @@ describe('audit coverage: every mutating contract call writes an audit entry', (
       const req = await m<{ id: string }>('requirements.save', { ...reqFields, rotationGroup: 'Audit coverage group', minBlocks: 0, maxBlocks: 1 });
       await m('requirements.remove', { id: req.id });
 
+      const cov = await m<{ id: string }>('coverage.save', { shiftTypeId: st.id, weekdays: [1, 2, 3, 4, 5], min: 0, max: 2, seniorPgy: null, minSenior: 0 });
+      await m('coverage.save', { id: cov.id, shiftTypeId: st.id, weekdays: [1, 2, 3, 4, 5], min: 0, max: 3, seniorPgy: null, minSenior: 0 });
+      await m('coverage.remove', { id: cov.id });
+      const reqPerson = await h.ok<Array<{ id: string; kind: string }>>('people.list', {});
+      const requester = reqPerson.find((p) => p.kind === 'resident')!;
+      const pref = await m<{ id: string }>('requests.save', { personId: requester.id, kind: 'day_off', startDate: '2026-12-24', endDate: '2026-12-26', shiftTypeId: null, rotationId: null, weight: 7 });
+      await m('requests.remove', { id: pref.id });
+
       const assignments = await h.ok<Assignment[]>('assignments.list', { yearId });
       const lastBlock = blocks[blocks.length - 1]!;
       const r3 = residents.find((p) => p.pgy === 3)!;

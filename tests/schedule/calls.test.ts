@@ -108,6 +108,35 @@ describe('scheduling calls through the dispatcher', () => {
     expect(again.findings.find((x) => x.key === over!.key)?.acknowledged).toMatchObject({ by: 'u-coordinator' });
   });
 
+  it('flags a day whose shift is short of people or of seniors, from the coverage rule', async () => {
+    const { year, r1, r3 } = await seed();
+    const night = await c.call<{ id: string }>(coordinator, 'shiftTypes.save', { name: 'Night', shortName: 'N', kind: 'nightFloat', startTime: '19:00', durationMinutes: 720, transitionMinutes: 0, rotationId: null, colour: '#223344' });
+    // Two people a night, one of them PGY-3 or above, on Wednesdays (ISO weekday 3).
+    await c.call(coordinator, 'coverage.save', { shiftTypeId: night.id, weekdays: [3], min: 2, max: 2, seniorPgy: 3, minSenior: 1 });
+    await c.call(coordinator, 'shifts.assign', { personId: r1.id, shiftTypeId: night.id, date: '2026-07-01' }); // a Wednesday
+    await c.call(coordinator, 'shifts.assign', { personId: r1.id, shiftTypeId: night.id, date: '2026-07-08' });
+    await c.call(coordinator, 'shifts.assign', { personId: r3.id, shiftTypeId: night.id, date: '2026-07-08' });
+    type Check = { findings: Array<{ ruleId: string; period: [string, string] | null; explanation: string }> };
+    const check = await c.call<Check>(coordinator, 'compliance.check', { yearId: year.id });
+    const coverage = check.findings.filter((x) => x.ruleId === 'PRG-COVERAGE');
+    const july1 = coverage.find((x) => x.period?.[0] === '2026-07-01');
+    expect(july1?.explanation).toBe('N on 2026-07-01: 1 assigned < minimum 2; 0 at PGY-3+ < 1 required');
+    expect(coverage.find((x) => x.period?.[0] === '2026-07-08')).toBeUndefined();
+    // Every other Wednesday of the year is empty, and nothing is flagged on other weekdays.
+    expect(coverage.every((x) => new Date(`${x.period![0]}T00:00:00Z`).getUTCDay() === 3)).toBe(true);
+  });
+
+  it('lets a resident file and withdraw only their own requests', async () => {
+    const { r1, r2, micu } = await seed();
+    const resident = c.as('resident', r1.id);
+    const mine = await c.call<{ id: string }>(resident, 'requests.save', { personId: r1.id, kind: 'rotation', startDate: '2026-09-01', endDate: '2026-09-28', shiftTypeId: null, rotationId: micu.id, weight: 5 });
+    await expect(c.call(resident, 'requests.save', { personId: r2.id, kind: 'day_off', startDate: '2026-09-01', endDate: '2026-09-01', shiftTypeId: null, rotationId: null, weight: 3 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const theirs = await c.call<{ id: string }>(coordinator, 'requests.save', { personId: r2.id, kind: 'day_off', startDate: '2026-09-01', endDate: '2026-09-01', shiftTypeId: null, rotationId: null, weight: 3 });
+    await expect(c.call(resident, 'requests.remove', { id: theirs.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await c.call(resident, 'requests.remove', { id: mine.id });
+    expect(f.store.requests.all().map((x) => x.personId)).toEqual([r2.id]);
+  });
+
   it('writes an audit entry for every mutating scheduling call', async () => {
     const { blocks, r1, micu } = await seed();
     const before = f.auditRows().length;

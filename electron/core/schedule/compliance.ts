@@ -136,6 +136,7 @@ export function checkYear(store: ScheduleStore, settings: ProgramSettings, yearI
     absences: store.absences.all(),
     credentials: store.credentials.all(),
     curriculum: store.curriculum.all(),
+    coverage: store.coverage.all(),
   }).map(fromProgram);
   const acks = new Map(store.acknowledgements.all().map((a) => [a.violationKey, a]));
   const findings = [...acgme, ...programFindings].map((f) => {

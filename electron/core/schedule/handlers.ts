@@ -3,6 +3,7 @@ import type { AbsenceView, scheduleCalls } from '../../../shared/contract/schedu
 import type { Absence } from '../../../shared/domain/schedule';
 import { EXCLUDED_FROM_AVERAGING_BY_DEFAULT } from '../../../shared/domain/schedule';
 import { AppError } from '../../../shared/errors';
+import { roleHas } from '../../../shared/rbac';
 import type { CallContext, Handlers } from '../dispatcher';
 import type { AuditActor } from '../../../shared/audit/entry';
 import type { RecordRead } from './change';
@@ -35,6 +36,15 @@ function view(a: Absence): AbsenceOut {
 
 const ok = { ok: true as const };
 
+/** One's own requests need absence.request; anyone else's need schedule.edit. */
+function ownOrEditor(ctx: CallContext, personId: string): void {
+  const s = ctx.session;
+  if (!s) throw new AppError('UNAUTHENTICATED');
+  if (roleHas(s.role, 'schedule.edit')) return;
+  if (s.personId === personId && roleHas(s.role, 'absence.request')) return;
+  throw new AppError('FORBIDDEN', 'You may change only your own requests.');
+}
+
 export function scheduleHandlers(deps: ScheduleDeps): Handlers<typeof scheduleCalls> {
   const ws = () => deps.workspace();
   return {
@@ -54,6 +64,25 @@ export function scheduleHandlers(deps: ScheduleDeps): Handlers<typeof scheduleCa
     'credentials.list': (input) => (input.personId ? ws().store.credentials.where('person_id = ?', input.personId) : ws().store.credentials.all()),
     'credentials.save': (input, ctx) => ws().service.saveCredential(actorOf(ctx), input),
     'credentials.remove': (input, ctx) => (ws().service.removeCredential(actorOf(ctx), input.id), ok),
+
+    'coverage.list': () => ws().store.coverage.all(),
+    'coverage.save': (input, ctx) => ws().service.saveCoverage(actorOf(ctx), input),
+    'coverage.remove': (input, ctx) => (ws().service.removeCoverage(actorOf(ctx), input.id), ok),
+
+    'requests.list': (input) => (input.personId ? ws().store.requests.where('person_id = ?', input.personId) : ws().store.requests.all()),
+    'requests.save': (input, ctx) => {
+      const { store, service } = ws();
+      // Residents and faculty file their own requests; schedule editors may file anyone's.
+      ownOrEditor(ctx, input.personId);
+      if (input.id) ownOrEditor(ctx, store.requests.require(input.id, 'id').personId);
+      return service.saveRequest(actorOf(ctx), input);
+    },
+    'requests.remove': (input, ctx) => {
+      const { store, service } = ws();
+      ownOrEditor(ctx, store.requests.require(input.id, 'id').personId);
+      service.removeRequest(actorOf(ctx), input.id);
+      return ok;
+    },
 
     'rotations.list': () => ws().store.rotations.all(),
     'rotations.save': (input, ctx) => ws().service.saveRotation(actorOf(ctx), input),

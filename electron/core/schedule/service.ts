@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { addDays } from '../../../shared/domain/common';
 import type {
-  Absence, Credential, CurriculumRequirement, Person, Rotation,
+  Absence, CoverageRequirement, Credential, CurriculumRequirement, ScheduleRequest, Person, Rotation,
   ShiftType} from '../../../shared/domain/schedule';
 import { AcademicYear, Block, BlockAssignment, ProgramSettings, ShiftAssignment
 } from '../../../shared/domain/schedule';
@@ -71,7 +71,7 @@ export class ScheduleService {
   private saveRecord<T extends { id: string }>(
     actor: AuditActor,
     coll: Collection<T>,
-    resourceType: 'person' | 'rotation' | 'shift_type' | 'requirement' | 'absence' | 'credential',
+    resourceType: 'person' | 'rotation' | 'shift_type' | 'requirement' | 'absence' | 'credential' | 'coverage' | 'request',
     input: Omit<T, 'id'> & { id?: string | undefined },
     validate?: (record: T) => void,
   ): T {
@@ -91,7 +91,7 @@ export class ScheduleService {
     });
   }
 
-  private removeRecord<T extends { id: string }>(actor: AuditActor, coll: Collection<T>, resourceType: 'person' | 'rotation' | 'shift_type' | 'requirement' | 'absence' | 'shift' | 'credential', id: string): void {
+  private removeRecord<T extends { id: string }>(actor: AuditActor, coll: Collection<T>, resourceType: 'person' | 'rotation' | 'shift_type' | 'requirement' | 'absence' | 'shift' | 'credential' | 'coverage' | 'request', id: string): void {
     this.runChange(actor, (tx) => {
       const before = coll.require(id, 'id');
       try {
@@ -143,6 +143,32 @@ export class ScheduleService {
   }
   removeCredential(actor: AuditActor, id: string): void {
     this.removeRecord(actor, this.store.credentials, 'credential', id);
+  }
+
+  saveCoverage(actor: AuditActor, input: Omit<CoverageRequirement, 'id'> & { id?: string }): CoverageRequirement {
+    return this.saveRecord(actor, this.store.coverage, 'coverage', input, (c) => {
+      this.store.shiftTypes.require(c.shiftTypeId, 'shiftTypeId');
+      if (c.max < c.min) throw badInput('max', 'must be at least the minimum');
+      if (c.minSenior > c.max) throw badInput('minSenior', 'cannot exceed the maximum');
+      if (c.minSenior > 0 && c.seniorPgy === null) throw badInput('seniorPgy', 'say which PGY level counts as senior');
+    });
+  }
+  removeCoverage(actor: AuditActor, id: string): void {
+    this.removeRecord(actor, this.store.coverage, 'coverage', id);
+  }
+
+  saveRequest(actor: AuditActor, input: Omit<ScheduleRequest, 'id'> & { id?: string }): ScheduleRequest {
+    return this.saveRecord(actor, this.store.requests, 'request', input, (r) => {
+      this.store.people.require(r.personId, 'personId');
+      if (r.endDate < r.startDate) throw badInput('endDate', 'must not end before it starts');
+      if (r.kind === 'shift' && !r.shiftTypeId) throw badInput('shiftTypeId', 'a shift request names the shift type');
+      if (r.kind === 'rotation' && !r.rotationId) throw badInput('rotationId', 'a rotation request names the rotation');
+      if (r.shiftTypeId) this.store.shiftTypes.require(r.shiftTypeId, 'shiftTypeId');
+      if (r.rotationId) this.store.rotations.require(r.rotationId, 'rotationId');
+    });
+  }
+  removeRequest(actor: AuditActor, id: string): void {
+    this.removeRecord(actor, this.store.requests, 'request', id);
   }
 
   saveRotation(actor: AuditActor, input: Omit<Rotation, 'id'> & { id?: string }): Rotation {

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import {
   Absence, AcademicYear, Block, BlockAssignment, Credential, CurriculumRequirement, Person, ProgramSettings,
-  Rotation, ShiftAssignment, ShiftType,
+  Rotation, ShiftAssignment, ShiftType, CoverageRequirement, ScheduleRequest,
 } from '../../../shared/domain/schedule';
 import { z } from 'zod';
 import { Collection } from './collection';
@@ -39,6 +39,8 @@ export function openScheduleStore(db: Database) {
       table: 'absences', schema: Absence, keyColumns: ['person_id', 'start_date', 'end_date'],
       columns: (a) => ({ person_id: a.personId, start_date: a.startDate, end_date: a.endDate }),
     }),
+    coverage: new Collection(db, { table: 'coverage_requirements', schema: CoverageRequirement, keyColumns: ['shift_type_id'], columns: (c) => ({ shift_type_id: c.shiftTypeId }) }),
+    requests: new Collection(db, { table: 'schedule_requests', schema: ScheduleRequest, keyColumns: ['person_id', 'start_date'], columns: (r) => ({ person_id: r.personId, start_date: r.startDate }) }),
     curriculum: new Collection(db, { table: 'curriculum_requirements', schema: CurriculumRequirement, keyColumns: [], columns: () => ({}) }),
     acknowledgements: new Collection(db, { table: 'violation_acknowledgements', schema: ViolationAcknowledgement, keyColumns: ['violation_key'], columns: (a) => ({ violation_key: a.violationKey }) }),
     settings: {

@@ -3,6 +3,7 @@ import { migration0001VaultMeta } from './0001_vault_meta';
 import { migration0020Accounts } from './0020_accounts';
 import { migration0010AuditLog } from './0010_audit_log';
 import { migration0030Schedule } from './0030_schedule';
+import { migration0031CoverageRequests } from './0031_coverage_requests';
 import { migration0050Sync } from './0050_sync';
 import { migration0060Security } from './0060_security';
 import { migration0070Exchange } from './0070_exchange';
@@ -17,6 +18,7 @@ export const MIGRATIONS: Migration[] = [
   migration0020Accounts,
   migration0010AuditLog,
   migration0030Schedule,
+  migration0031CoverageRequests,
   migration0050Sync,
   migration0060Security,
   migration0070Exchange,
