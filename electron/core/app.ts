@@ -12,6 +12,7 @@ import { generateHandlers } from './generate/index';
 import { createDispatcher, type CoreServices, type Dispatcher, type Handlers } from './dispatcher';
 import { randomIds, type IdGenerator } from './ids';
 import { createLogger, type Logger } from './logger';
+import { ComplianceRunner } from './schedule/compliance-runner';
 import { scheduleHandlers } from './schedule/handlers';
 import { securityHandlers } from './security/index';
 import { createSyncLifecycle, syncHandlers } from './sync-calls/index';
@@ -81,10 +82,11 @@ export function createCore(opts: CoreOptions): Core {
   });
   // Everything bound to the open vault (audit log, unit of work, scheduling services).
   const workspace = () => workspaceOf(accounts.vault().db);
+  const complianceRunner = new ComplianceRunner(services.logger.child({ module: 'compliance' }));
   const handlers: Handlers<AppContract> = {
     ...systemHandlers({ version: APP_VERSION, dataDir: opts.dataDir, transport: opts.transport, isUnlocked: accounts.isUnlocked }),
     ...accounts.handlers,
-    ...scheduleHandlers({ workspace }),
+    ...scheduleHandlers({ workspace, runner: complianceRunner }),
     ...auditHandlers({ workspace, anchorPath: join(opts.dataDir, 'audit-anchor.json') }),
     ...demoHandlers({ workspace }),
     ...exchangeHandlers({ workspace }),
@@ -116,6 +118,7 @@ export function createCore(opts: CoreOptions): Core {
     shutdown: () => {
       lock('shutdown');
       accounts.dispose();
+      void complianceRunner.stop();
     },
   };
 }

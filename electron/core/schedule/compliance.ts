@@ -2,7 +2,7 @@ import { parseIsoDate } from '../../../shared/compliance/time/civil';
 import { parseIsoInstant } from '../../../shared/compliance/time/instant';
 import type { ComplianceProgram, PersonSchedule, RuleResult } from '../../../shared/compliance/model';
 import { ComplianceSession } from '../../../shared/compliance/session';
-import { checkProgramRules, type ProgramFinding } from '../../../shared/domain/program-rules';
+import { checkProgramRules, type ProgramFinding, type ProgramSnapshot } from '../../../shared/domain/program-rules';
 import type { ProgramSettings } from '../../../shared/domain/schedule';
 import type { ScheduleStore } from './store';
 
@@ -118,15 +118,18 @@ function fromProgram(f: ProgramFinding): Finding {
   };
 }
 
-/** Every violation and advisory of a year: the ACGME engine's and the program rules', with acknowledgements. */
-export function checkYear(store: ScheduleStore, settings: ProgramSettings, yearId: string): { findings: Finding[]; people: number } {
+/** What a year's check needs, read from the vault on the main thread (plain data, structured-clonable). */
+export interface YearCheckInput {
+  program: ComplianceProgram;
+  snapshot: ProgramSnapshot;
+}
+
+export function collectYear(store: ScheduleStore, settings: ProgramSettings, yearId: string): YearCheckInput {
   const program = complianceProgramFor(store, settings, yearId);
-  const session = new ComplianceSession(program);
-  const acgme = session.results().filter((r) => r.verdict !== 'compliant').map(fromAcgme);
   const year = store.years.require(yearId, 'yearId');
   const blocks = store.blocks.where('academic_year_id = ?', yearId);
   const blockIds = new Set(blocks.map((b) => b.id));
-  const programFindings = checkProgramRules({
+  const snapshot: ProgramSnapshot = {
     people: store.people.all().filter((p) => p.active),
     rotations: store.rotations.all(),
     blocks,
@@ -137,11 +140,28 @@ export function checkYear(store: ScheduleStore, settings: ProgramSettings, yearI
     credentials: store.credentials.all(),
     curriculum: store.curriculum.all(),
     coverage: store.coverage.all(),
-  }).map(fromProgram);
+  };
+  return { program, snapshot };
+}
+
+/** The check itself: pure, so it runs in the compliance worker (or inline in tests and the CLI). */
+export function findingsOf(input: YearCheckInput): { findings: Finding[]; people: number } {
+  const session = new ComplianceSession(input.program);
+  const acgme = session.results().filter((r) => r.verdict !== 'compliant').map(fromAcgme);
+  return { findings: [...acgme, ...checkProgramRules(input.snapshot).map(fromProgram)], people: input.program.people.length };
+}
+
+/** Marks the findings a program director or coordinator acknowledged; they stay listed. */
+export function withAcknowledgements(store: ScheduleStore, findings: Finding[]): Finding[] {
   const acks = new Map(store.acknowledgements.all().map((a) => [a.violationKey, a]));
-  const findings = [...acgme, ...programFindings].map((f) => {
+  return findings.map((f) => {
     const ack = acks.get(f.key);
     return ack ? { ...f, acknowledged: { by: ack.acknowledgedBy, at: ack.acknowledgedAt, reason: ack.reason } } : f;
   });
-  return { findings, people: program.people.length };
+}
+
+/** Every violation and advisory of a year, in this thread (tests, the swap check). */
+export function checkYear(store: ScheduleStore, settings: ProgramSettings, yearId: string): { findings: Finding[]; people: number } {
+  const { findings, people } = findingsOf(collectYear(store, settings, yearId));
+  return { findings: withAcknowledgements(store, findings), people };
 }
