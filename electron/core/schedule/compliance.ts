@@ -2,24 +2,12 @@ import { parseIsoDate } from '../../../shared/compliance/time/civil';
 import { parseIsoInstant } from '../../../shared/compliance/time/instant';
 import type { ComplianceProgram, PersonSchedule, RuleResult } from '../../../shared/compliance/model';
 import { ComplianceSession } from '../../../shared/compliance/session';
-import { checkProgramRules, type ProgramFinding, type ProgramSnapshot } from '../../../shared/domain/program-rules';
+import { fromProgramFinding, type Finding } from '../../../shared/domain/findings';
+import { checkProgramRules, type ProgramSnapshot } from '../../../shared/domain/program-rules';
 import type { ProgramSettings } from '../../../shared/domain/schedule';
 import type { ScheduleStore } from './store';
 
-export interface Finding {
-  key: string;
-  ruleId: string;
-  source: 'acgme' | 'program';
-  verdict: 'violation' | 'advisory';
-  personId: string | null;
-  rotationId: string | null;
-  blockId: string | null;
-  period: [string, string] | null;
-  citations: { cpr2023: string; cpr2025: string } | null;
-  values: Record<string, number | null>;
-  explanation: string;
-  acknowledged: { by: string; at: string; reason: string } | null;
-}
+export type { Finding };
 
 function day(date: string): number {
   const d = parseIsoDate(date);
@@ -101,22 +89,6 @@ function fromAcgme(r: RuleResult): Finding {
   };
 }
 
-function fromProgram(f: ProgramFinding): Finding {
-  return {
-    key: f.key,
-    ruleId: f.ruleId,
-    source: 'program',
-    verdict: f.verdict,
-    personId: f.personId,
-    rotationId: f.rotationId,
-    blockId: f.blockId,
-    period: f.date ? [f.date, f.date] : null,
-    citations: null,
-    values: f.values,
-    explanation: f.explanation,
-    acknowledged: null,
-  };
-}
 
 /** What a year's check needs, read from the vault on the main thread (plain data, structured-clonable). */
 export interface YearCheckInput {
@@ -148,7 +120,7 @@ export function collectYear(store: ScheduleStore, settings: ProgramSettings, yea
 export function findingsOf(input: YearCheckInput): { findings: Finding[]; people: number } {
   const session = new ComplianceSession(input.program);
   const acgme = session.results().filter((r) => r.verdict !== 'compliant').map(fromAcgme);
-  return { findings: [...acgme, ...checkProgramRules(input.snapshot).map(fromProgram)], people: input.program.people.length };
+  return { findings: [...acgme, ...checkProgramRules(input.snapshot).map(fromProgramFinding)], people: input.program.people.length };
 }
 
 /** Marks the findings a program director or coordinator acknowledged; they stay listed. */

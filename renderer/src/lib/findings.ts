@@ -1,28 +1,11 @@
-import type { z } from 'zod';
-import type { ComplianceFinding } from '../../../shared/contract/schedule';
-import type { ProgramFinding } from '../../../shared/domain/program-rules';
+import { fromProgramFinding, type Finding } from '../../../shared/domain/findings';
 import type { Block } from '../../../shared/domain/schedule';
 import { capKey, cellKey, type CellKey } from './grid-model';
 
-export type Finding = z.infer<typeof ComplianceFinding>;
+export type { Finding };
 
 /** A program-rule finding computed in the renderer, in the core's wire shape (so one list holds both). */
-export function fromProgram(f: ProgramFinding): Finding {
-  return {
-    key: f.key,
-    ruleId: f.ruleId,
-    source: 'program',
-    verdict: f.verdict,
-    personId: f.personId,
-    rotationId: f.rotationId,
-    blockId: f.blockId,
-    period: f.date ? [f.date, f.date] : null,
-    citations: null,
-    values: f.values,
-    explanation: f.explanation,
-    acknowledged: null,
-  };
-}
+export const fromProgram = fromProgramFinding;
 
 /** Rules the renderer cannot judge itself (credentials are not sent to it): the core's word stands. */
 const CORE_ONLY_PROGRAM_RULES = new Set(['PRG-CREDENTIAL']);

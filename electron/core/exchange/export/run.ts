@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../workers/spawn';
 import { AppError } from '../../../../shared/errors';
 import type { ExportFormat, ExportModel } from './model';
 import type { RenderedExport } from './render';
@@ -9,11 +10,7 @@ export const EXPORT_TIMEOUT_MS = 60_000;
 type WorkerMessage = { type: 'result'; fileName: string; mimeType: string; bytes: Uint8Array } | { type: 'error'; message: string };
 
 function startWorker(format: ExportFormat, model: ExportModel): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    const entry = new URL('./worker.ts', import.meta.url).href;
-    return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { format, model, entry } });
-  }
-  return new Worker(new URL('./worker.js', import.meta.url), { workerData: { format, model } });
+  return spawnWorker(import.meta.url, './worker', { format, model });
 }
 
 /**

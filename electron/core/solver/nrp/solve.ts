@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../workers/spawn';
 import { evaluateRoster, type NrpEvaluation } from './evaluate';
 import type { NrpInstance, NrpRoster } from './instance';
 import type { NrpProgress, NrpSearchResult } from './search';
@@ -28,18 +29,9 @@ export interface NrpSolveResult {
   cancelled: boolean;
 }
 
-/**
- * Starts the search worker. Built code runs worker.js directly. Under tsx/vitest this module is a
- * .ts file: Node 20 does not apply the parent's `--import tsx` hooks to worker threads (passing it
- * in execArgv fails with "Unknown file extension .ts"), so a small .mjs bootstrap registers tsx in
- * the worker and then imports worker.ts.
- */
+/** Starts the search worker (worker.ts under tsx, worker.js when built). */
 function startWorker(input: NrpWorkerInput): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    const entry = new URL('./worker.ts', import.meta.url).href;
-    return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...input, entry } });
-  }
-  return new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
+  return spawnWorker(import.meta.url, './worker', { ...input });
 }
 
 function runWorker(input: NrpWorkerInput, onProgress: (p: NrpProgress) => void): Promise<NrpSearchResult> {

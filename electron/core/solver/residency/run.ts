@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../workers/spawn';
 import type { ResidencyProgress } from './search';
 import type { ResidencyJob, ResidencyResult, ResidencyWorkerInput, ResidencyWorkerMessage } from './worker';
 
@@ -10,17 +11,9 @@ export interface RunOptions {
   onProgress?: (p: ResidencyProgress) => void;
 }
 
-/**
- * Starts the worker. Built code runs worker.js directly; under tsx/vitest this module is .ts and the
- * NRP model's bootstrap (which registers tsx inside the worker, see docs/auto-scheduler.md) loads
- * worker.ts.
- */
+/** Starts the worker (worker.ts under tsx, worker.js when built). */
 function startWorker(input: ResidencyWorkerInput): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    const entry = new URL('./worker.ts', import.meta.url).href;
-    return new Worker(new URL('../nrp/tsx-worker.mjs', import.meta.url), { workerData: { ...input, entry } });
-  }
-  return new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
+  return spawnWorker(import.meta.url, './worker', { ...input });
 }
 
 /**
