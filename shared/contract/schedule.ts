@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { restricted, subjectRecord } from '../accounts/field-policy';
 import { Id, LocalDate, LongText } from '../domain/common';
 import {
-  AbsenceType, AcademicYear, Block, BlockAssignment, CoverageRequirement, Credential, CurriculumRequirement, ScheduleRequest, CurriculumRequirement as Requirement,
+  AbsenceFields, AbsenceType, AcademicYear, Block, BlockAssignment, CoverageRequirement, Credential, CurriculumRequirement, ScheduleRequest, CurriculumRequirement as Requirement,
   PersonFields, ProgramSettings, RotationFields, ShiftAssignment, ShiftType,
 } from '../domain/schedule';
 import { defineCall } from './define';
@@ -13,37 +13,15 @@ const done = z.object({ ok: z.literal(true) }).strict();
 
 /** What a viewer gets of an absence: reason, notes and location only for roles that may see them, or the person themself. */
 export const AbsenceView = subjectRecord(
-  z
-    .object({
-      id: Id,
-      personId: Id,
-      type: AbsenceType,
-      startDate: LocalDate,
-      endDate: LocalDate,
-      status: z.enum(['requested', 'approved', 'denied', 'cancelled']),
-      excludeFromAveraging: z.boolean(),
-      reason: restricted(LongText.nullable(), 'absence-detail'),
-      notes: restricted(LongText.nullable(), 'absence-detail'),
-      location: restricted(z.string().max(200).nullable(), 'absence-detail'),
-    })
-    .strict(),
+  AbsenceFields.extend({
+    reason: restricted(AbsenceFields.shape.reason, 'absence-detail'),
+    notes: restricted(AbsenceFields.shape.notes, 'absence-detail'),
+    location: restricted(AbsenceFields.shape.location, 'absence-detail'),
+  }).strict(),
   'personId',
 );
 
-const AbsenceInput = z
-  .object({
-    id: Id.optional(),
-    personId: Id,
-    type: AbsenceType,
-    startDate: LocalDate,
-    endDate: LocalDate,
-    status: z.enum(['requested', 'approved', 'denied', 'cancelled']),
-    excludeFromAveraging: z.boolean(),
-    reason: LongText.nullable(),
-    notes: LongText.nullable(),
-    location: z.string().max(200).nullable(),
-  })
-  .strict();
+const AbsenceInput = AbsenceFields.extend({ id: Id.optional() }).strict();
 
 export const ComplianceFinding = z
   .object({
