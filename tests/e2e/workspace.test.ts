@@ -3,7 +3,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { openScheduleStore } from '../../electron/core/schedule/store';
-import { CALL_NAMES } from '../../shared/contract/index';
 import { launchChromium, startApp, type RunningApp } from './browser';
 import { ADMIN, cellOf, gridToTop, setupVault, shot, signIn, until } from './flows';
 
@@ -128,7 +127,7 @@ describe('the schedule workspace in the browser preview', () => {
     await until(() => rotationOf('Resident A01', 0) === 'WARD-A');
   });
 
-  it.skipIf(!(CALL_NAMES as readonly string[]).includes('audit.search'))('shows the change with its before and after in the audit viewer', async () => {
+  it('shows the change with its before and after in the audit viewer', async () => {
     await page.getByRole('button', { name: 'Audit' }).click();
     await page.getByLabel('Area').selectOption('assignment.');
     await page.getByLabel('About person').selectOption({ label: 'Resident A01' });
@@ -170,6 +169,19 @@ describe('the schedule workspace in the browser preview', () => {
     await page.getByRole('img', { name: /Weekly hours/ }).waitFor();
     expect(await page.getByTestId('hours-person').inputValue()).toBe(a03);
     await shot(page, 'hours');
+  });
+
+  it('publishes the year as version 1 and exports it as a file', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('button', { name: 'Publish & export' }).click();
+    await page.getByRole('heading', { name: 'Publish and export' }).waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByTestId('version-1').waitFor({ timeout: 30_000 });
+    await page.getByLabel('Format').selectOption('csv');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: 'Export the year' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    await shot(page, 'publish-export');
+    await nav.getByRole('button', { name: 'Block schedule' }).click();
   });
 
   it('gives a resident account a read-only grid and hides other people\'s absence reasons', async () => {

@@ -1,3 +1,4 @@
+import { PublishPanel } from './Publish';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Permission } from '../../../shared/rbac';
 import { ROLE_LABELS } from '../../../shared/rbac';
@@ -39,6 +40,7 @@ const NAV: NavItem[] = [
   { view: 'shiftTypes', label: 'Shift types', any: ['schedule.read'] },
   { view: 'absences', label: 'Absences', any: ['schedule.read'] },
   { view: 'requirements', label: 'Requirements', any: ['schedule.read'] },
+  { view: 'publish', label: 'Publish & export', any: ['schedule.publish', 'export.schedule'] },
   { view: 'audit', label: 'Audit', any: ['audit.read'], available: auditAvailable },
   { view: 'admin', label: 'Administration', any: ['users.manage', 'settings.manage'] },
 ];
@@ -239,6 +241,7 @@ function ViewBody({ view }: { view: View }) {
     case 'shiftTypes': return <ShiftTypesEditor />;
     case 'absences': return <AbsencesEditor />;
     case 'requirements': return <RequirementsEditor />;
+    case 'publish': return <PublishPanel />;
     case 'audit': return <AuditViewer />;
     case 'admin': return <AdminPanel />;
     case 'account': return <AccountPanel />;
