@@ -171,6 +171,22 @@ describe('the schedule workspace in the browser preview', () => {
     await shot(page, 'hours');
   });
 
+  it('imports people from a CSV file after a preview, as one change', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const before = store().people.all().length;
+    await nav.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: 'Import' }).waitFor();
+    const csv = 'Full name,Email,PGY,Type\nResident Z98,z98@example.org,1,resident\nResident Z99,z99@example.org,2,resident\n';
+    await page.getByLabel('File (CSV, Excel workbook or JSON)').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('import-preview').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-preview').textContent()).toContain('2 new');
+    expect(store().people.all().length).toBe(before);
+    await page.getByRole('button', { name: 'Confirm the import' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Imported: 2 new');
+    expect(store().people.all().length).toBe(before + 2);
+    await nav.getByRole('button', { name: 'Block schedule' }).click();
+  });
+
   it('publishes the year as version 1 and exports it as a file', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('button', { name: 'Publish & export' }).click();

@@ -1,3 +1,4 @@
+import { ImportPanel } from './Import';
 import { PublishPanel } from './Publish';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Permission } from '../../../shared/rbac';
@@ -40,6 +41,7 @@ const NAV: NavItem[] = [
   { view: 'shiftTypes', label: 'Shift types', any: ['schedule.read'] },
   { view: 'absences', label: 'Absences', any: ['schedule.read'] },
   { view: 'requirements', label: 'Requirements', any: ['schedule.read'] },
+  { view: 'import', label: 'Import', any: ['schedule.edit'] },
   { view: 'publish', label: 'Publish & export', any: ['schedule.publish', 'export.schedule'] },
   { view: 'audit', label: 'Audit', any: ['audit.read'], available: auditAvailable },
   { view: 'admin', label: 'Administration', any: ['users.manage', 'settings.manage'] },
@@ -241,6 +243,7 @@ function ViewBody({ view }: { view: View }) {
     case 'shiftTypes': return <ShiftTypesEditor />;
     case 'absences': return <AbsencesEditor />;
     case 'requirements': return <RequirementsEditor />;
+    case 'import': return <ImportPanel />;
     case 'publish': return <PublishPanel />;
     case 'audit': return <AuditViewer />;
     case 'admin': return <AdminPanel />;
