@@ -18,6 +18,8 @@ export const SessionInfo = z
     username: z.string(),
     displayName: z.string(),
     role: z.enum(ROLES),
+    /** The person record this account belongs to (own schedule, own requests and swaps). */
+    personId: z.string().nullable(),
     /** Effective permissions, break-glass included: the renderer only hides controls with it. */
     permissions: z.array(z.enum(PERMISSION_NAMES)),
     /** Gates to clear, in order, before anything else works. */

@@ -35,7 +35,8 @@ export async function setupVault(page: Page, opts: { demo: boolean }): Promise<s
   await key.waitFor({ timeout: 60_000 });
   const input = page.locator('input[data-group]');
   const group = Number(await input.getAttribute('data-group'));
-  const groups = (await key.locator('.rk-group').allTextContents()).map((g) => g.replace(/^\d+/, ''));
+  // Each group is shown after its number (1-8); strip exactly that number, since a group may itself start with a digit.
+  const groups = (await key.locator('.rk-group').allTextContents()).map((g, i) => g.slice(String(i + 1).length));
   await input.fill(groups[group - 1] ?? '');
   return groups.join('-');
 }

@@ -243,7 +243,22 @@ describe('the schedule workspace in the browser preview', () => {
     expect(reasons.every((r) => r === 'Restricted')).toBe(true);
     expect(await res.getByRole('button', { name: 'New absence' }).count()).toBe(0);
     await shot(res, 'resident-absences');
+
+    // The resident asks a colleague to swap block 1; the core checks compliance and files it.
+    await res.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Swaps' }).click();
+    const ask = res.getByRole('form', { name: 'Request a swap' });
+    await ask.getByLabel(/^Block/).selectOption({ index: 1 });
+    await ask.getByLabel(/^With/).selectOption({ label: 'Resident A06' });
+    await ask.getByRole('button', { name: 'Ask' }).click();
+    await res.getByTestId('swap-requested').waitFor({ timeout: 30_000 });
+    await shot(res, 'resident-swap');
     await context.close();
+
+    // The coordinator's view lists it, waiting for the colleague's answer.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Swaps' }).click();
+    await page.getByTestId('swap-requested').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('swap-requested').textContent()).toContain('Resident A06');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Block schedule' }).click();
   });
 
   it('locks when idle: the page drops its data and shows the lock screen', async () => {

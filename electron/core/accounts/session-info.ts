@@ -14,6 +14,7 @@ export function sessionInfo(ctx: AccountsContext, live: LiveSession, user: UserR
     username: user.username,
     displayName: user.display_name,
     role: user.role,
+    personId: user.person_id,
     permissions: (Object.keys(PERMISSIONS) as Permission[]).filter((p) => sessionHas(user.role, p, breakGlass)),
     pending: gatesFor(user, ctx.notice.version, policies),
     mfaEnrolled: user.mfa_enrolled_at !== null,

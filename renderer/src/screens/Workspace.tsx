@@ -1,5 +1,6 @@
 import { ImportPanel } from './Import';
 import { PublishPanel } from './Publish';
+import { SwapsPanel } from './Swaps';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Permission } from '../../../shared/rbac';
 import { ROLE_LABELS } from '../../../shared/rbac';
@@ -41,6 +42,7 @@ const NAV: NavItem[] = [
   { view: 'shiftTypes', label: 'Shift types', any: ['schedule.read'] },
   { view: 'absences', label: 'Absences', any: ['schedule.read'] },
   { view: 'requirements', label: 'Requirements', any: ['schedule.read'] },
+  { view: 'swaps', label: 'Swaps', any: ['absence.request', 'absence.approve'] },
   { view: 'import', label: 'Import', any: ['schedule.edit'] },
   { view: 'publish', label: 'Publish & export', any: ['schedule.publish', 'export.schedule'] },
   { view: 'audit', label: 'Audit', any: ['audit.read'], available: auditAvailable },
@@ -243,6 +245,7 @@ function ViewBody({ view }: { view: View }) {
     case 'shiftTypes': return <ShiftTypesEditor />;
     case 'absences': return <AbsencesEditor />;
     case 'requirements': return <RequirementsEditor />;
+    case 'swaps': return <SwapsPanel />;
     case 'import': return <ImportPanel />;
     case 'publish': return <PublishPanel />;
     case 'audit': return <AuditViewer />;
