@@ -15,6 +15,7 @@ import {
   getUserByKey,
   insertUser,
   listUsers,
+  newUserRow,
   replaceRecoveryCodes,
   setPolicies,
   toSummary,
@@ -77,32 +78,21 @@ export async function create(
   const hash = await hashPassword(temporaryPassword);
   await ctx.state.vault.addPasswordSlot(userSlotId(id), temporaryPassword);
   const now = ctx.nowIso();
-  const row: UserRow = {
-    id,
-    username: input.username,
-    username_key: key,
-    display_name: input.displayName,
-    email: input.email,
-    role: input.role,
-    status: 'active',
-    person_id: input.personId ?? null,
-    password_hash: hash,
-    password_changed_at: now,
-    must_change_password: 1,
-    temp_password_expires_at: expiresAt,
-    mfa_secret: null,
-    mfa_enrolled_at: null,
-    mfa_last_step: null,
-    failed_attempts: 0,
-    last_failed_at: null,
-    locked_at: null,
-    accepted_notice_version: null,
-    accepted_notice_at: null,
-    session_epoch: 0,
-    created_at: now,
-    updated_at: now,
-    last_login_at: null,
-  };
+  const row = newUserRow(
+    {
+      id,
+      username: input.username,
+      display_name: input.displayName,
+      email: input.email,
+      role: input.role,
+      person_id: input.personId ?? null,
+      password_hash: hash,
+      must_change_password: 1,
+      temp_password_expires_at: expiresAt,
+    },
+    now,
+  );
+
   try {
     ctx.audit.unitOfWork(db, (record) => {
       insertUser(db, row);

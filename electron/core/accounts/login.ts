@@ -7,7 +7,7 @@ import { checkTotp, hashRecoveryCode } from './mfa';
 import { burnVerifyTime, enforcePolicy, hashPassword, verifyPassword } from './passwords';
 import { sessionInfo } from './session-info';
 import { checkAttempt, enforceVerdict, reconcileAtUnlock, recordFailure, refreshCheckpoint } from './signin-sync';
-import { auditView, consumeRecoveryCode, hasUnusedRecoveryCode, getSetting, getUserByKey, insertUser, setSetting, updateUser, type UserRow } from './user-store';
+import { auditView, consumeRecoveryCode, hasUnusedRecoveryCode, getSetting, getUserByKey, insertUser, newUserRow, setSetting, updateUser, type UserRow } from './user-store';
 import { userSlotId } from './vault-port';
 
 /** The words a password may not contain: program, institution, the person's own names. */
@@ -48,32 +48,11 @@ export async function setup(ctx: AccountsContext, input: SetupInput, correlation
     ctx.state.open(vault);
     try {
       const now = ctx.nowIso();
-      const row: UserRow = {
-        id: userId,
-        username: a.username,
-        username_key: usernameKey(a.username),
-        display_name: a.displayName,
-        email: a.email,
-        role: 'admin',
-        status: 'active',
-        person_id: null,
-        password_hash: hash,
-        password_changed_at: now,
-        must_change_password: 0,
-        temp_password_expires_at: null,
-        mfa_secret: null,
-        mfa_enrolled_at: null,
-        mfa_last_step: null,
-        failed_attempts: 0,
-        last_failed_at: null,
-        locked_at: null,
-        accepted_notice_version: null,
-        accepted_notice_at: null,
-        session_epoch: 0,
-        created_at: now,
-        updated_at: now,
-        last_login_at: null,
-      };
+      const row = newUserRow(
+        { id: userId, username: a.username, display_name: a.displayName, email: a.email, role: 'admin', person_id: null, password_hash: hash, must_change_password: 0, temp_password_expires_at: null },
+        now,
+      );
+
       const db = ctx.state.db;
       ctx.audit.unitOfWork(db, (record) => {
         insertUser(db, row);

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { usernameKey } from '../../../shared/accounts/username';
 import type { AccountPolicies, UserSummary } from '../../../shared/contract/users';
 import { DEFAULT_MFA_REQUIRED_ROLES, ROLES, type Role } from '../../../shared/rbac';
 import { AppError } from '../../../shared/errors';
@@ -32,6 +33,31 @@ export interface UserRow {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+}
+
+/** A new active account: its identity and credentials; every counter, MFA and consent field starts empty. */
+export function newUserRow(
+  f: Pick<UserRow, 'id' | 'username' | 'display_name' | 'email' | 'role' | 'person_id' | 'password_hash' | 'must_change_password' | 'temp_password_expires_at'>,
+  now: string,
+): UserRow {
+  return {
+    ...f,
+    username_key: usernameKey(f.username),
+    status: 'active',
+    password_changed_at: now,
+    mfa_secret: null,
+    mfa_enrolled_at: null,
+    mfa_last_step: null,
+    failed_attempts: 0,
+    last_failed_at: null,
+    locked_at: null,
+    accepted_notice_version: null,
+    accepted_notice_at: null,
+    session_epoch: 0,
+    created_at: now,
+    updated_at: now,
+    last_login_at: null,
+  };
 }
 
 export function getUser(db: Database, id: string): UserRow | null {
