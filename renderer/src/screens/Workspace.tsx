@@ -18,6 +18,7 @@ import { CallCalendar } from './CallCalendar';
 import { CompliancePanel } from './Compliance';
 import { EmptyProgram } from './EmptyProgram';
 import { PersonHours } from './PersonHours';
+import { SecurityPanel } from './security/SecurityPanel';
 import { AbsencesEditor } from './editors/Absences';
 import { PeopleEditor } from './editors/People';
 import { RequirementsEditor } from './editors/Requirements';
@@ -46,6 +47,7 @@ const NAV: NavItem[] = [
   { view: 'import', label: 'Import', any: ['schedule.edit'] },
   { view: 'publish', label: 'Publish & export', any: ['schedule.publish', 'export.schedule'] },
   { view: 'audit', label: 'Audit', any: ['audit.read'], available: auditAvailable },
+  { view: 'security', label: 'Security', any: ['incidents.read', 'incidents.manage', 'settings.manage'] },
   { view: 'admin', label: 'Administration', any: ['users.manage', 'settings.manage'] },
 ];
 
@@ -249,6 +251,7 @@ function ViewBody({ view }: { view: View }) {
     case 'import': return <ImportPanel />;
     case 'publish': return <PublishPanel />;
     case 'audit': return <AuditViewer />;
+    case 'security': return <SecurityPanel />;
     case 'admin': return <AdminPanel />;
     case 'account': return <AccountPanel />;
   }

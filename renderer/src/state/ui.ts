@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type View = 'schedule' | 'call' | 'hours' | 'compliance' | 'people' | 'rotations' | 'shiftTypes' | 'absences' | 'requirements' | 'swaps' | 'import' | 'publish' | 'audit' | 'admin' | 'account';
+export type View = 'schedule' | 'call' | 'hours' | 'compliance' | 'people' | 'rotations' | 'shiftTypes' | 'absences' | 'requirements' | 'swaps' | 'import' | 'publish' | 'audit' | 'security' | 'admin' | 'account';
 
 /** Navigation state: which screen, and a cell to jump to from the compliance panel. */
 interface UiState {
