@@ -3,14 +3,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../shared/errors';
 import { deviceIdSchema } from '../shared/sync/encoding';
-import { LIMITS, type PushAnswer, type Refusal } from '../shared/sync/protocol';
+import { LIMITS, type AlertsAnswer, type PushAnswer, type Refusal } from '../shared/sync/protocol';
 import type { Clock } from '../electron/core/clock';
 import type { Logger } from '../electron/core/logger';
 import type { Ingestor } from './ingest';
 import { RateLimiter } from './rate-limit';
 
 /**
- * The sync endpoint. One route does the work: POST /v1/batches with a sealed envelope as JSON.
+ * The sync endpoint. Two routes do the work, each a sealed envelope as JSON: POST /v1/batches
+ * (audit entries) and POST /v1/alerts (security alerts, issue 10).
  * Defences before any crypto: device header required and rate-limited per device; Content-Length
  * and streamed size capped; a cap on requests in flight; header, request and idle timeouts so a
  * slow client cannot hold sockets. TLS is required except on loopback with an explicit flag (tests,
@@ -45,7 +46,7 @@ export function isLoopbackHost(host: string): boolean {
 
 export const DEVICE_HEADER = 'x-rsched-device';
 
-function send(res: ServerResponse, status: number, body: PushAnswer | { ok: true; status: string }, extraHeaders: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, body: PushAnswer | AlertsAnswer | { ok: true; status: string }, extraHeaders: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...extraHeaders });
   res.end(text);
@@ -111,7 +112,7 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<RunningS
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/v1/health') return send(res, 200, { ok: true, status: 'up' });
-    if (path !== '/v1/batches') return refuse(res, 404, { refusal: 'BAD_REQUEST', message: 'no such endpoint' });
+    if (path !== '/v1/batches' && path !== '/v1/alerts') return refuse(res, 404, { refusal: 'BAD_REQUEST', message: 'no such endpoint' });
     if (req.method !== 'POST') return refuse(res, 405, { refusal: 'BAD_REQUEST', message: 'use POST' });
     const device = deviceIdSchema.safeParse(req.headers[DEVICE_HEADER]);
     if (!device.success) return refuse(res, 400, { refusal: 'BAD_REQUEST', message: `missing or invalid ${DEVICE_HEADER} header` });
@@ -134,6 +135,12 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<RunningS
       }
       const envDevice = (value as { deviceId?: unknown } | null)?.deviceId;
       if (envDevice !== device.data) return refuse(res, 400, { refusal: 'BAD_REQUEST', message: `${DEVICE_HEADER} header does not match the envelope deviceId` });
+      if (path === '/v1/alerts') {
+        const result = await opts.ingestor.ingestAlerts(value);
+        if (result.ok) send(res, 200, { ok: true, receipt: result.receipt });
+        else refuse(res, result.status, result.error);
+        return;
+      }
       const result = await opts.ingestor.ingest(value);
       if (result.ok) send(res, 200, { ok: true, receipt: result.receipt });
       else refuse(res, result.status, result.error);

@@ -4,23 +4,27 @@ import { fromBase64, toBase64 } from '../shared/merkle/index';
 import {
   DOMAINS,
   SYNC_VERSION,
+  alertsBody,
   sealedEnvelope,
   SIGNATURE_BYTES,
   batchBody,
+  type AlertsBody,
   type BatchBody,
   type Refusal,
+  type SignedAlertReceipt,
   type SignedReceipt,
   type SyncRefusal,
 } from '../shared/sync/protocol';
 import type { Clock } from '../electron/core/clock';
 import type { Logger } from '../electron/core/logger';
 import { checkpointDigest, parseCheckpoint, verifyCheckpoint, type CheckpointFields } from '../electron/core/sync/protocol/checkpoint';
+import { alertDigest } from '../electron/core/sync/protocol/alerts';
 import { checkEntry } from '../electron/core/sync/protocol/entry';
 import { publicKeyFromRaw, recipientId, signBody, verifyPayload } from '../electron/core/sync/protocol/keys';
 import { bytesEqual, compactRange, emptyRoot, isConsistent, leafHashOf, rootOfLeaves } from '../electron/core/sync/protocol/merkle';
 import { open } from '../electron/core/sync/protocol/seal';
 import type { ServerIdentity } from './identity';
-import type { AlertKind, DeviceRecord, NewEntry, ServerStore } from './storage/types';
+import type { AlertKind, DeviceAlert, DeviceRecord, NewEntry, ServerStore } from './storage/types';
 
 /**
  * Verifying and storing one sealed batch. The same function serves HTTPS and file import, so both
@@ -33,6 +37,10 @@ import type { AlertKind, DeviceRecord, NewEntry, ServerStore } from './storage/t
  */
 export type IngestResult =
   | { ok: true; receipt: SignedReceipt; deviceId: string; storedEntries: number }
+  | { ok: false; status: number; error: Refusal; deviceId: string | null };
+
+export type AlertsIngestResult =
+  | { ok: true; receipt: SignedAlertReceipt; deviceId: string; storedAlerts: number; duplicates: number }
   | { ok: false; status: number; error: Refusal; deviceId: string | null };
 
 const STATUS: Record<SyncRefusal, number> = {
@@ -50,6 +58,7 @@ const STATUS: Record<SyncRefusal, number> = {
   SEQUENCE_GAP: 409,
   FORK_DETECTED: 409,
   ROLLBACK_DETECTED: 409,
+  ALERT_CONFLICT: 409,
   BUSY: 503,
   INTERNAL: 500,
 };
@@ -93,34 +102,13 @@ export class Ingestor {
   async ingest(envelopeValue: unknown): Promise<IngestResult> {
     let deviceId: string | null = null;
     try {
-      const env = sealedEnvelope.safeParse(envelopeValue);
-      if (!env.success) throw new Refused('BAD_REQUEST', `invalid sealed envelope: ${issuesText(env.error.issues)}`);
-      deviceId = env.data.deviceId;
-      const device = await this.deps.store.getDevice(deviceId);
-      if (!device) throw new Refused('UNKNOWN_DEVICE', 'device is not enrolled on this server');
-      if (device.revokedAt) throw new Refused('DEVICE_REVOKED', `device was revoked at ${device.revokedAt}`);
-      if (env.data.recipient !== recipientId(this.deps.identity.sealingPublic)) {
-        throw new Refused('WRONG_RECIPIENT', 'batch was sealed to a different server key');
-      }
-      const plain = open(env.data, this.deps.identity.sealingKey, this.deps.identity.sealingPublic);
-      if (!plain) throw new Refused('DECRYPT_FAILED', 'sealed batch failed authentication (damaged or altered in transit)');
-      if (plain.length <= SIGNATURE_BYTES) throw new Refused('BAD_REQUEST', 'sealed batch is too short to hold a signature and a payload');
-      const payload = plain.subarray(SIGNATURE_BYTES);
-      const key = this.deviceKey(device);
-      // Verify the exact bytes first, parse after: nothing unauthenticated is interpreted.
-      if (!verifyPayload(DOMAINS.batch, payload, plain.subarray(0, SIGNATURE_BYTES), key)) {
-        throw new Refused('BAD_SIGNATURE', 'batch signature does not verify with the enrolled device key');
-      }
-      let payloadJson: unknown;
-      try {
-        payloadJson = JSON.parse(payload.toString('utf8'));
-      } catch {
-        throw new Refused('BAD_REQUEST', 'signed batch payload is not JSON');
-      }
+      const opened = await this.openSigned(envelopeValue, DOMAINS.batch, 'batch', (id) => (deviceId = id));
+      const { device, payloadJson } = opened;
       const parsedBatch = batchBody.safeParse(payloadJson);
       if (!parsedBatch.success) throw new Refused('BAD_REQUEST', `invalid batch: ${issuesText(parsedBatch.error.issues)}`);
       const batch = parsedBatch.data;
-      if (batch.deviceId !== deviceId) throw new Refused('BAD_REQUEST', 'batch.deviceId does not match the envelope deviceId');
+      if (batch.deviceId !== device.deviceId) throw new Refused('BAD_REQUEST', 'batch.deviceId does not match the envelope deviceId');
+      const key = this.deviceKey(device);
       if (!verifyCheckpoint(batch.checkpoint, key)) throw new Refused('BAD_CHECKPOINT', 'checkpoint signature does not verify with the enrolled device key');
       const cp = parseCheckpoint(batch.checkpoint);
       if (!cp) throw new Refused('BAD_CHECKPOINT', 'checkpoint.body is not a checkpoint (origin, size, root, time lines)');
@@ -128,16 +116,108 @@ export class Ingestor {
       if (cp.size !== batch.base.size + batch.entries.length) {
         throw new Refused('BAD_REQUEST', `invalid batch: checkpoint size ${cp.size} != base.size ${batch.base.size} + ${batch.entries.length} entries`);
       }
-      const id = deviceId;
-      return await this.serialized(id, () => this.apply(device, batch, cp));
+      return await this.serialized(device.deviceId, () => this.apply(device, batch, cp));
     } catch (err) {
-      if (err instanceof Refused) {
-        const error: Refusal = { refusal: err.refusal, message: err.message, ...err.extra };
-        this.deps.logger.warn('sync batch refused', { deviceId, refusal: err.refusal, expectedSeq: err.extra.expectedSeq });
-        return { ok: false, status: STATUS[err.refusal], error, deviceId };
+      return this.refusal(err, deviceId, 'sync batch');
+    }
+  }
+
+  /**
+   * Ingests one sealed alerts message (POST /v1/alerts, issue 10): the same envelope, device and
+   * signature checks as a batch (its own signing domain, so neither can pass for the other), then
+   * every alert stored once per (device, alert id). A resend stores nothing new and gets a receipt
+   * for the same alerts; an id held with other content refuses the whole message (ALERT_CONFLICT).
+   */
+  async ingestAlerts(envelopeValue: unknown): Promise<AlertsIngestResult> {
+    let deviceId: string | null = null;
+    try {
+      const { device, payloadJson } = await this.openSigned(envelopeValue, DOMAINS.alerts, 'alerts message', (id) => (deviceId = id));
+      const parsed = alertsBody.safeParse(payloadJson);
+      if (!parsed.success) throw new Refused('BAD_REQUEST', `invalid alerts message: ${issuesText(parsed.error.issues)}`);
+      const body: AlertsBody = parsed.data;
+      if (body.deviceId !== device.deviceId) throw new Refused('BAD_REQUEST', 'alerts.deviceId does not match the envelope deviceId');
+      const seen = new Set<string>();
+      for (const a of body.alerts) {
+        if (seen.has(a.id)) throw new Refused('BAD_REQUEST', `invalid alerts message: alert ${a.id} appears twice`);
+        seen.add(a.id);
       }
-      this.deps.logger.error('sync ingest failed', { deviceId, err });
-      return { ok: false, status: 500, error: { refusal: 'INTERNAL', message: 'internal error' }, deviceId };
+      const receivedAt = this.deps.clock.now().toISOString();
+      const rows: DeviceAlert[] = body.alerts.map((a) => ({
+        deviceId: device.deviceId,
+        alertId: a.id,
+        rule: a.rule,
+        severity: a.severity,
+        raisedAt: a.raisedAt,
+        occurredAt: a.occurredAt,
+        userId: a.userId,
+        count: a.count,
+        auditSeq: a.auditSeq,
+        details: canonicalJson(a.details),
+        digest: alertDigest(a),
+        receivedAt,
+      }));
+      const stored = await this.serialized(device.deviceId, () => this.deps.store.addDeviceAlerts(rows));
+      if ('conflict' in stored) {
+        throw new Refused('ALERT_CONFLICT', `alert ${stored.conflict} was received before with different content; nothing of this message was stored`);
+      }
+      const receipt = {
+        format: 'rsched-sync-alert-receipt' as const,
+        version: SYNC_VERSION,
+        serverId: this.deps.identity.serverId,
+        deviceId: device.deviceId,
+        alerts: rows.map((r) => ({ id: r.alertId, digest: r.digest })),
+        receivedAt,
+      };
+      if (stored.stored > 0) this.deps.logger.warn('device security alerts received', { deviceId: device.deviceId, stored: stored.stored, duplicates: stored.duplicates });
+      return {
+        ok: true,
+        receipt: { receipt, signature: signBody(DOMAINS.alertReceipt, receipt, this.deps.identity.signingKey) },
+        deviceId: device.deviceId,
+        storedAlerts: stored.stored,
+        duplicates: stored.duplicates,
+      };
+    } catch (err) {
+      return this.refusal(err, deviceId, 'sync alerts');
+    }
+  }
+
+  private refusal(err: unknown, deviceId: string | null, what: string): { ok: false; status: number; error: Refusal; deviceId: string | null } {
+    if (err instanceof Refused) {
+      const error: Refusal = { refusal: err.refusal, message: err.message, ...err.extra };
+      this.deps.logger.warn(`${what} refused`, { deviceId, refusal: err.refusal, expectedSeq: err.extra.expectedSeq });
+      return { ok: false, status: STATUS[err.refusal], error, deviceId };
+    }
+    this.deps.logger.error(`${what} ingest failed`, { deviceId, err });
+    return { ok: false, status: 500, error: { refusal: 'INTERNAL', message: 'internal error' }, deviceId };
+  }
+
+  /**
+   * Envelope shape -> device enrolled, not revoked -> sealed to us -> decrypts -> device signature
+   * over the exact payload bytes under `domain` -> JSON. Cheap and unauthenticated checks first.
+   */
+  private async openSigned(envelopeValue: unknown, domain: string, what: string, sawDevice: (id: string) => void): Promise<{ device: DeviceRecord; payloadJson: unknown }> {
+    const env = sealedEnvelope.safeParse(envelopeValue);
+    if (!env.success) throw new Refused('BAD_REQUEST', `invalid sealed envelope: ${issuesText(env.error.issues)}`);
+    const deviceId = env.data.deviceId;
+    sawDevice(deviceId);
+    const device = await this.deps.store.getDevice(deviceId);
+    if (!device) throw new Refused('UNKNOWN_DEVICE', 'device is not enrolled on this server');
+    if (device.revokedAt) throw new Refused('DEVICE_REVOKED', `device was revoked at ${device.revokedAt}`);
+    if (env.data.recipient !== recipientId(this.deps.identity.sealingPublic)) {
+      throw new Refused('WRONG_RECIPIENT', `${what} was sealed to a different server key`);
+    }
+    const plain = open(env.data, this.deps.identity.sealingKey, this.deps.identity.sealingPublic);
+    if (!plain) throw new Refused('DECRYPT_FAILED', `sealed ${what} failed authentication (damaged or altered in transit)`);
+    if (plain.length <= SIGNATURE_BYTES) throw new Refused('BAD_REQUEST', `sealed ${what} is too short to hold a signature and a payload`);
+    const payload = plain.subarray(SIGNATURE_BYTES);
+    // Verify the exact bytes first, parse after: nothing unauthenticated is interpreted.
+    if (!verifyPayload(domain, payload, plain.subarray(0, SIGNATURE_BYTES), this.deviceKey(device))) {
+      throw new Refused('BAD_SIGNATURE', `${what} signature does not verify with the enrolled device key`);
+    }
+    try {
+      return { device, payloadJson: JSON.parse(payload.toString('utf8')) as unknown };
+    } catch {
+      throw new Refused('BAD_REQUEST', `signed ${what} payload is not JSON`);
     }
   }
 

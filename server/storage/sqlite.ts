@@ -7,6 +7,7 @@ import type {
   DeviceSummary,
   EntryQuery,
   NewAlert,
+  DeviceAlert,
   ServerStore,
   StoredAlert,
   StoredEntry,
@@ -59,6 +60,22 @@ CREATE TABLE IF NOT EXISTS alerts (
   detail TEXT NOT NULL,
   evidence TEXT NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS device_alerts (
+  device_id TEXT NOT NULL REFERENCES devices(device_id),
+  alert_id TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  raised_at TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  user_id TEXT,
+  count INTEGER NOT NULL,
+  audit_seq INTEGER,
+  details TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (device_id, alert_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS device_alerts_by_time ON device_alerts (raised_at);
 `;
 
 const HASH = 32;
@@ -91,6 +108,13 @@ function toDevice(r: DeviceRow): DeviceRecord {
   return { deviceId: r.device_id, origin: r.origin, signingKey: r.signing_key, sealingKey: r.sealing_key, enrolledAt: r.enrolled_at, revokedAt: r.revoked_at };
 }
 
+/** Rolls back an alerts message whose id the server holds with other content. */
+class AlertConflict extends Error {
+  constructor(readonly alertId: string) {
+    super(`alert ${alertId} conflicts`);
+  }
+}
+
 export class SqliteServerStore implements ServerStore {
   private readonly db: Database.Database;
   private readonly stmts;
@@ -118,6 +142,11 @@ export class SqliteServerStore implements ServerStore {
         'INSERT INTO checkpoints (device_id, digest, size, root, checkpoint_json, receipt_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertAlert: db.prepare('INSERT INTO alerts (device_id, kind, at, detail, evidence) VALUES (?, ?, ?, ?, ?)'),
+      deviceAlertDigest: db.prepare('SELECT digest FROM device_alerts WHERE device_id = ? AND alert_id = ?').pluck(),
+      insertDeviceAlert: db.prepare(
+        `INSERT INTO device_alerts (device_id, alert_id, rule, severity, raised_at, occurred_at, user_id, count, audit_seq, details, digest, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
     };
   }
 
@@ -246,6 +275,69 @@ export class SqliteServerStore implements ServerStore {
         : this.db.prepare('SELECT id, device_id, kind, at, detail, evidence FROM alerts ORDER BY id').all()
     ) as Array<{ id: number; device_id: string; kind: StoredAlert['kind']; at: string; detail: string; evidence: string }>;
     return Promise.resolve(rows.map((r) => ({ id: r.id, deviceId: r.device_id, kind: r.kind, at: r.at, detail: r.detail, evidence: r.evidence })));
+  }
+
+  addDeviceAlerts(alerts: DeviceAlert[]): Promise<{ stored: number; duplicates: number } | { conflict: string }> {
+    const s = this.stmts;
+    const tx = this.db.transaction((): { stored: number; duplicates: number } => {
+      let stored = 0;
+      let duplicates = 0;
+      for (const a of alerts) {
+        const held = s.deviceAlertDigest.get(a.deviceId, a.alertId) as string | undefined;
+        if (held === a.digest) {
+          duplicates++;
+          continue;
+        }
+        if (held !== undefined) throw new AlertConflict(a.alertId);
+        s.insertDeviceAlert.run(a.deviceId, a.alertId, a.rule, a.severity, a.raisedAt, a.occurredAt, a.userId, a.count, a.auditSeq, a.details, a.digest, a.receivedAt);
+        stored++;
+      }
+      return { stored, duplicates };
+    });
+    try {
+      return Promise.resolve(tx.immediate());
+    } catch (err) {
+      if (err instanceof AlertConflict) return Promise.resolve({ conflict: err.alertId });
+      throw err;
+    }
+  }
+
+  listDeviceAlerts(filter: { deviceId?: string } = {}): Promise<DeviceAlert[]> {
+    const cols = 'device_id, alert_id, rule, severity, raised_at, occurred_at, user_id, count, audit_seq, details, digest, received_at';
+    const rows = (
+      filter.deviceId
+        ? this.db.prepare(`SELECT ${cols} FROM device_alerts WHERE device_id = ? ORDER BY received_at, raised_at, alert_id`).all(filter.deviceId)
+        : this.db.prepare(`SELECT ${cols} FROM device_alerts ORDER BY received_at, raised_at, alert_id`).all()
+    ) as Array<{
+      device_id: string;
+      alert_id: string;
+      rule: string;
+      severity: string;
+      raised_at: string;
+      occurred_at: string;
+      user_id: string | null;
+      count: number;
+      audit_seq: number | null;
+      details: string;
+      digest: string;
+      received_at: string;
+    }>;
+    return Promise.resolve(
+      rows.map((r) => ({
+        deviceId: r.device_id,
+        alertId: r.alert_id,
+        rule: r.rule,
+        severity: r.severity,
+        raisedAt: r.raised_at,
+        occurredAt: r.occurred_at,
+        userId: r.user_id,
+        count: r.count,
+        auditSeq: r.audit_seq,
+        details: r.details,
+        digest: r.digest,
+        receivedAt: r.received_at,
+      })),
+    );
   }
 
   listEntries(q: EntryQuery): Promise<StoredEntry[]> {

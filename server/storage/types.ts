@@ -76,6 +76,25 @@ export interface StoredAlert extends NewAlert {
   id: number;
 }
 
+/** A security alert a device's detection rules raised (issue 10), as received. */
+export interface DeviceAlert {
+  deviceId: string;
+  /** The device's own id for the alert: unique per device. */
+  alertId: string;
+  rule: string;
+  severity: string;
+  raisedAt: string;
+  occurredAt: string;
+  userId: string | null;
+  count: number;
+  auditSeq: number | null;
+  /** Canonical JSON of the alert's details (codes and counts, no PHI). */
+  details: string;
+  /** SHA-256 (base64) of the alert's canonical JSON as the device sent it. */
+  digest: string;
+  receivedAt: string;
+}
+
 export interface EntryQuery {
   deviceId: string;
   fromSeq?: number;
@@ -108,6 +127,13 @@ export interface ServerStore {
 
   addAlert(alert: NewAlert): Promise<number>;
   listAlerts(filter?: { deviceId?: string }): Promise<StoredAlert[]>;
+
+  /**
+   * Stores a device's alerts in one transaction, idempotent per (deviceId, alertId): an alert held
+   * with the same digest is skipped; one held with another digest stores nothing and names it.
+   */
+  addDeviceAlerts(alerts: DeviceAlert[]): Promise<{ stored: number; duplicates: number } | { conflict: string }>;
+  listDeviceAlerts(filter?: { deviceId?: string }): Promise<DeviceAlert[]>;
 
   listEntries(query: EntryQuery): Promise<StoredEntry[]>;
   countEntries(deviceId?: string): Promise<number>;

@@ -27,6 +27,8 @@ export const DOMAINS = {
   batch: 'rsched-sync/v1/batch',
   receipt: 'rsched-sync/v1/receipt',
   seal: 'rsched-sync/v1/seal',
+  alerts: 'rsched-sync/v1/alerts',
+  alertReceipt: 'rsched-sync/v1/alert-receipt',
 } as const;
 
 /** Hard limits, enforced by the schemas on both sides and by the server before parsing. */
@@ -40,6 +42,8 @@ export const LIMITS = {
   /** A consistency proof has at most ~2*log2(2^53) hashes. */
   maxProofHashes: 128,
   maxOriginLength: 256,
+  /** Security alerts in one alerts message (a longer queue goes in several). */
+  maxAlertsPerMessage: 200,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +196,8 @@ export const SYNC_REFUSALS = [
   'SEQUENCE_GAP',
   'FORK_DETECTED',
   'ROLLBACK_DETECTED',
+  /** A security alert id the server already holds with different content (nothing of the message is stored). */
+  'ALERT_CONFLICT',
   'BUSY',
   'INTERNAL',
 ] as const;
@@ -209,6 +215,58 @@ export type Refusal = z.infer<typeof refusalSchema>;
 
 export const pushAnswer = z.union([z.strictObject({ ok: z.literal(true), receipt: signedReceipt }), z.strictObject({ ok: z.literal(false), error: refusalSchema })]);
 export type PushAnswer = z.infer<typeof pushAnswer>;
+
+// ---------------------------------------------------------------------------------------------
+// Security alerts (issue 10): the device's detection rules raise them; they travel sealed and
+// signed like batches, to POST /v1/alerts, and come back acknowledged by a signed alert receipt.
+
+const alertScalar = z.union([z.string().max(200), z.number(), z.boolean(), z.null()]);
+
+/** One alert as queued in the device's security outbox: ids, counts and codes, never names or record content. */
+export const wireAlert = z.strictObject({
+  /** The device's alert id: the idempotency key on the server, per device. */
+  id: z.string().regex(/^[A-Za-z0-9._:-]{1,80}$/, 'alert id must be 1-80 of [A-Za-z0-9._:-]'),
+  rule: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'rule must be a lower-case rule name'),
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  raisedAt: isoInstant,
+  /** When the triggering event happened (an audit entry's time, or the time a locked vault recorded). */
+  occurredAt: z.string().max(40).refine((s) => Number.isFinite(Date.parse(s)), { message: 'occurredAt must be a date-time' }),
+  userId: z.string().max(128).nullable(),
+  count: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  /** Seq of the device's alert.raise audit entry (it reaches the server with a later batch). */
+  auditSeq: treeSize.nullable(),
+  details: z.record(z.string().max(64), alertScalar).refine((d) => Object.keys(d).length <= 32, { message: 'at most 32 details' }),
+});
+export type WireAlert = z.infer<typeof wireAlert>;
+
+export const alertsBody = z.strictObject({
+  format: z.literal('rsched-sync-alerts'),
+  version: z.literal(SYNC_VERSION),
+  deviceId: deviceIdSchema,
+  alerts: z.array(wireAlert).min(1).max(LIMITS.maxAlertsPerMessage),
+  createdAt: isoInstant,
+});
+export type AlertsBody = z.infer<typeof alertsBody>;
+
+/**
+ * The server's acknowledgement: every alert of the message by id with the SHA-256 of its canonical
+ * JSON, so the device marks sent only what the server holds exactly as sent.
+ */
+export const alertReceiptBody = z.strictObject({
+  format: z.literal('rsched-sync-alert-receipt'),
+  version: z.literal(SYNC_VERSION),
+  serverId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
+  deviceId: deviceIdSchema,
+  alerts: z.array(z.strictObject({ id: wireAlert.shape.id, digest: sha256B64('alert digest') })).max(LIMITS.maxAlertsPerMessage),
+  receivedAt: isoInstant,
+});
+export type AlertReceiptBody = z.infer<typeof alertReceiptBody>;
+
+export const signedAlertReceipt = z.strictObject({ receipt: alertReceiptBody, signature: ed25519SignatureB64 });
+export type SignedAlertReceipt = z.infer<typeof signedAlertReceipt>;
+
+export const alertsAnswer = z.union([z.strictObject({ ok: z.literal(true), receipt: signedAlertReceipt }), z.strictObject({ ok: z.literal(false), error: refusalSchema })]);
+export type AlertsAnswer = z.infer<typeof alertsAnswer>;
 
 /** Refusals after which resending the same bytes later may succeed. */
 export function isRetryable(r: SyncRefusal): boolean {

@@ -11,6 +11,7 @@ import { runMigrations } from '../../electron/core/db/migrate';
 import { createLogger, memorySink, type LogRecord, type Logger } from '../../electron/core/logger';
 import { auditLogSource } from '../../electron/core/sync/adapters/audit-log';
 import { deviceSigningKey } from '../../electron/core/sync/adapters/device-key';
+import { securityOutbox } from '../../electron/core/sync/adapters/security-outbox';
 import { DeviceSync } from '../../electron/core/sync/device';
 import { spkiPinOfCert } from '../../electron/core/sync/protocol/keys';
 import { getDeviceSigningKey } from '../../electron/core/vault/index';
@@ -70,6 +71,7 @@ export function openDevice(dir: string, clock: ManualClock, logger: Logger, opts
     logger,
     receiptCopyPath: join(dir, 'sync-receipt.json'),
     maxEntriesPerBatch: opts.maxBatch ?? 1000,
+    alerts: securityOutbox(db),
   });
   return { dir, db, log, sync, deviceId: signer.deviceId, close: () => db.close() };
 }

@@ -28,6 +28,9 @@ disk). --data may also come from RSCHED_SERVER_DATA.
            Ingest sealed batch files (air-gapped transfer); writes a receipt file per accepted batch.
   devices  [--json]             Enrolled devices, sizes, last receipt, alerts.
   alerts   [--device ID] [--json]
+           Alerts the server raised itself (fork, rollback, bad batch).
+  security-alerts [--device ID] [--json]
+           Security alerts the devices' detection rules raised and sent with their sync.
   audit    --device ID [--from SEQ|TIME] [--to SEQ|TIME]
            Entries as JSON lines (canonical, as the device hashed them).
   export   --out FILE [--device ID]
@@ -229,6 +232,14 @@ async function runSub(sub: string, f: Flags, app: ServerApp, io: CliIo, deps: Se
       if (json) return (out(JSON.stringify(list)), 0);
       if (list.length === 0) out('no alerts');
       for (const a of list) out(`#${a.id} ${a.at} ${a.kind.toUpperCase()} ${a.deviceId}: ${a.detail}`);
+      return 0;
+    }
+    case 'security-alerts': {
+      const deviceId = f.values.get('--device');
+      const list = await app.store.listDeviceAlerts(deviceId ? { deviceId } : {});
+      if (json) return (out(JSON.stringify(list.map((a) => ({ ...a, details: JSON.parse(a.details) as unknown })))), 0);
+      if (list.length === 0) out('no security alerts');
+      for (const a of list) out(`${a.raisedAt} ${a.severity.toUpperCase()} ${a.rule} ${a.deviceId} alert ${a.alertId}${a.userId ? ` user ${a.userId}` : ''} count ${a.count} (received ${a.receivedAt})`);
       return 0;
     }
     case 'audit': {

@@ -125,7 +125,7 @@ async function runSub(sub: string, positional: string[], values: Map<string, str
       if (!server.url) throw new UsageError('this vault is enrolled for file transfer only: use "rsched sync export"');
       const agent = new SyncAgent(sync, httpsTransport({ url: server.url, tlsSpkiSha256: server.tlsSpkiSha256 }), { intervalMs: 0, logger, maxBatchesPerRun: 1000 });
       const r = await agent.syncNow();
-      out(`pushed ${r.pushed} batches; acknowledged size ${r.ackedSize}; ${r.caughtUp ? 'up to date' : 'entries still waiting'}`);
+      out(`pushed ${r.pushed} batches; acknowledged size ${r.ackedSize}; ${r.caughtUp ? 'up to date' : 'entries still waiting'}; ${r.alertsSent} security alerts sent`);
       if (r.error) out(`error: ${r.error}`);
       return r.error ? 1 : 0;
     }

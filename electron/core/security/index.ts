@@ -1,4 +1,4 @@
 export { securityHandlers, type SecurityCallDeps } from './handlers';
 export { evaluateTail, verifyNow, SECURITY_ACTOR } from './engine';
-export { readSecurityOutbox, markSecurityOutboxSent, type OutboxItem } from './store';
+export { readSecurityOutbox, markSecurityOutboxSent, markSecurityOutboxRowsSent, countSecurityOutboxUnsent, type OutboxItem } from './store';
 export { runPurge, readCertificate } from './retention';

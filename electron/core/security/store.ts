@@ -92,6 +92,16 @@ export function readSecurityOutbox(db: Database, limit = 500): OutboxItem[] {
     .all(limit) as OutboxItem[];
 }
 
+/** For the sync module: marks these rows sent once a verified alert receipt named them. */
+export function markSecurityOutboxRowsSent(db: Database, ids: readonly number[], at: string): number {
+  const mark = db.prepare('UPDATE security_outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL');
+  return db.transaction(() => ids.reduce((n, id) => n + mark.run(at, id).changes, 0))();
+}
+
+export function countSecurityOutboxUnsent(db: Database): number {
+  return db.prepare('SELECT count(*) FROM security_outbox WHERE sent_at IS NULL').pluck().get() as number;
+}
+
 /** For the sync module: marks items up to `upToId` sent once the server acknowledged them. */
 export function markSecurityOutboxSent(db: Database, upToId: number, at: string): number {
   return db.prepare('UPDATE security_outbox SET sent_at = ? WHERE id <= ? AND sent_at IS NULL').run(at, upToId).changes;

@@ -1,11 +1,12 @@
 import type { AuditActor } from '../../../shared/audit/entry';
 import { AppError } from '../../../shared/errors';
-import { signedReceipt, type PushAnswer, type SealedEnvelope } from '../../../shared/sync/protocol';
+import { signedReceipt, type AlertsAnswer, type PushAnswer, type SealedEnvelope } from '../../../shared/sync/protocol';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { auditLogSource } from '../sync/adapters/audit-log';
 import { deviceSigningKey } from '../sync/adapters/device-key';
-import { DeviceSync, type AnswerOutcome, type SyncStatus } from '../sync/device';
+import { securityOutbox } from '../sync/adapters/security-outbox';
+import { DeviceSync, type AlertsInFlight, type AlertsOutcome, type AnswerOutcome, type SyncStatus } from '../sync/device';
 import * as ds from '../sync/device-store';
 import type { Workspace } from '../workspace';
 
@@ -56,6 +57,7 @@ export class AppDeviceSync extends DeviceSync {
       logger: opts.logger,
       receiptCopyPath: opts.receiptCopyPath,
       maxEntriesPerBatch: opts.maxEntriesPerBatch,
+      alerts: securityOutbox(ws.db),
     });
   }
 
@@ -103,6 +105,16 @@ export class AppDeviceSync extends DeviceSync {
     const ob = ds.readOutbox(this.ws.db);
     if (!ob.halted && ob.pendingEnvelope === null && !this.realChangesSince(ob.ackedSize)) return null;
     return super.nextBatch();
+  }
+
+  override nextAlerts(): AlertsInFlight | null {
+    if (this.gone()) throw new AppError('VAULT_LOCKED');
+    return super.nextAlerts();
+  }
+
+  override applyAlertsAnswer(answer: AlertsAnswer, sent: AlertsInFlight): AlertsOutcome {
+    if (this.gone()) throw new AppError('VAULT_LOCKED');
+    return super.applyAlertsAnswer(answer, sent);
   }
 
   override noteAttempt(): void {
@@ -171,4 +183,5 @@ const CLOSED_STATUS: SyncStatus = {
   failures: 0,
   halted: true,
   alerts: 0,
+  securityAlertsWaiting: 0,
 };

@@ -20,6 +20,8 @@ export interface SyncAgentOptions {
 
 export interface SyncRunResult {
   pushed: number;
+  /** Security alerts the server acknowledged in this run. */
+  alertsSent: number;
   ackedSize: number;
   caughtUp: boolean;
   error: string | null;
@@ -100,11 +102,48 @@ export class SyncAgent {
     this.timer.unref();
   }
 
+  /**
+   * Sends the queued security alerts, a message at a time, until none is left or one fails. They go
+   * first and regardless of a halt: a halt stops the log (it may no longer extend what the server
+   * holds), while an alert is a separate signed message, often the very news of that tamper.
+   */
+  private async sendAlerts(): Promise<{ sent: number; error: string | null }> {
+    let sent = 0;
+    for (let i = 0; i < 20; i++) {
+      await yieldToEventLoop();
+      const msg = this.device.nextAlerts();
+      if (!msg) return { sent, error: null };
+      let answer;
+      try {
+        answer = await this.transport.pushAlerts(msg.envelope);
+      } catch (err) {
+        const text = err instanceof Error ? err.message : String(err);
+        this.device.noteTransportFailure(text);
+        if (err instanceof PinMismatchError || err instanceof TransportError || err instanceof AppError) return { sent, error: text };
+        throw err;
+      }
+      const outcome = this.device.applyAlertsAnswer(answer, msg);
+      if (outcome.kind !== 'acked') return { sent, error: outcome.refusal.message };
+      sent += outcome.marked;
+      if (outcome.marked < msg.items.length) return { sent, error: 'the server acknowledged only some of the security alerts' };
+    }
+    return { sent, error: null };
+  }
+
   private async run(): Promise<SyncRunResult> {
+    let alertsSent = 0;
+    let alertsError: string | null = null;
     const result = (error: string | null, pushed: number, halted = false): SyncRunResult => {
       const s = this.device.status();
-      return { pushed, ackedSize: s.ackedSize, caughtUp: s.pendingEntries === 0, error, halted: halted || s.halted };
+      return { pushed, alertsSent, ackedSize: s.ackedSize, caughtUp: s.pendingEntries === 0, error: error ?? alertsError, halted: halted || s.halted };
     };
+    try {
+      ({ sent: alertsSent, error: alertsError } = await this.sendAlerts());
+    } catch (err) {
+      // Not a transport problem (e.g. a receipt that does not verify): the alerts stay queued.
+      alertsError = err instanceof Error ? err.message : String(err);
+      this.device.noteTransportFailure(alertsError);
+    }
     if (this.device.status().halted) return result('sync is halted after a tamper alert or revocation', 0, true);
     if (this.device.checkLogExtendsReceipts().length > 0) return result('tamper alert: the log no longer extends the server receipts', 0, true);
     let pushed = 0;

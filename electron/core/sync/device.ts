@@ -9,8 +9,12 @@ import {
   LIMITS,
   SYNC_VERSION,
   enrollResponseFile,
+  isRetryable as isRetryableRefusal,
   sealedEnvelope,
+  signedAlertReceipt,
   signedReceipt,
+  wireAlert,
+  type AlertsAnswer,
   type EnrollRequestFile,
   type PushAnswer,
   type Refusal,
@@ -25,6 +29,7 @@ import { writeFileAtomic } from '../vault/atomic-file';
 import type { SyncLogSource } from './adapters/audit-log';
 import type { SyncSigningKey } from './adapters/device-key';
 import * as ds from './device-store';
+import { alertDigest } from './protocol/alerts';
 import { parseCheckpoint, signCheckpoint } from './protocol/checkpoint';
 import { fingerprint, generateKeyPair, publicKeyFromRaw, signBody, signPayload, verifyBody } from './protocol/keys';
 import { emptyRoot } from './protocol/merkle';
@@ -53,7 +58,27 @@ export interface DeviceSyncOptions {
   receiptCopyPath: string | null;
   /** Largest batch; the protocol's limit by default. */
   maxEntriesPerBatch?: number;
+  /** The security alerts queued for the server (issue 10); none travel without it. */
+  alerts?: SyncAlertOutbox;
 }
+
+/**
+ * The security outbox as sync sees it (electron/core/sync/adapters/security-outbox.ts): queued
+ * alerts in order, and a way to mark rows sent once a verified receipt names them.
+ */
+export interface SyncAlertOutbox {
+  pending(limit: number): Array<{ outboxId: number; payload: string }>;
+  markSent(outboxIds: number[], at: string): void;
+  waiting(): number;
+}
+
+/** The alerts of one message: outbox row, alert id and the digest the receipt must name. */
+export interface AlertsInFlight {
+  envelope: SealedEnvelope;
+  items: Array<{ outboxId: number; id: string; digest: string }>;
+}
+
+export type AlertsOutcome = { kind: 'acked'; marked: number } | { kind: 'retry'; refusal: Refusal } | { kind: 'failed'; refusal: Refusal };
 
 export interface SyncStatus {
   enrolled: boolean;
@@ -68,6 +93,8 @@ export interface SyncStatus {
   failures: number;
   halted: boolean;
   alerts: number;
+  /** Security alerts queued for the server and not yet acknowledged by an alert receipt. */
+  securityAlertsWaiting: number;
 }
 
 export type AnswerOutcome =
@@ -176,6 +203,7 @@ export class DeviceSync {
       failures: ob.failures,
       halted: ob.halted,
       alerts: ds.listDeviceAlerts(this.db).length,
+      securityAlertsWaiting: this.o.alerts?.waiting() ?? 0,
     };
   }
 
@@ -412,6 +440,67 @@ export class DeviceSync {
         ds.updateOutbox(this.db, { ...clearPending, failures: ob.failures + 1, lastError: e.message });
         return { kind: 'failed', refusal: e };
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Security alerts (POST /v1/alerts)
+
+  /**
+   * The next alerts message: the oldest queued alerts, signed under the alerts domain and sealed to
+   * the server. Nothing is marked here; a lost answer simply sends the same alerts again, and the
+   * server stores each id once. A queued row this build cannot parse stays queued (and is logged)
+   * rather than block the others. null when nothing is waiting.
+   */
+  nextAlerts(): AlertsInFlight | null {
+    if (!this.o.alerts) return null;
+    const items: AlertsInFlight['items'] = [];
+    const alerts = [];
+    for (const row of this.o.alerts.pending(LIMITS.maxAlertsPerMessage)) {
+      let value: unknown;
+      try {
+        value = JSON.parse(row.payload);
+      } catch {
+        value = null;
+      }
+      const parsed = wireAlert.safeParse(value);
+      if (!parsed.success) {
+        this.o.logger.error('security alert not sendable', { outboxId: row.outboxId });
+        continue;
+      }
+      alerts.push(parsed.data);
+      items.push({ outboxId: row.outboxId, id: parsed.data.id, digest: alertDigest(parsed.data) });
+    }
+    if (alerts.length === 0) return null;
+    const server = this.server();
+    const body = { format: 'rsched-sync-alerts' as const, version: SYNC_VERSION, deviceId: this.o.key.deviceId, alerts, createdAt: this.o.clock.now().toISOString() };
+    const payload = Buffer.from(canonicalJson(body), 'utf8');
+    const signature = signPayload(DOMAINS.alerts, payload, this.o.key.privateKey);
+    return { envelope: seal(Buffer.concat([signature, payload]), { deviceId: this.o.key.deviceId, recipientSealingKey: server.sealingKey }), items };
+  }
+
+  /**
+   * Applies the server's answer to an alerts message. A receipt counts only if the server signed it
+   * for this device, and marks sent only the alerts it names with the digest we sent; a refusal
+   * leaves every alert queued (and is shown as the last error).
+   */
+  applyAlertsAnswer(answer: AlertsAnswer, sent: AlertsInFlight): AlertsOutcome {
+    if (!answer.ok) {
+      const ob = ds.readOutbox(this.db);
+      ds.updateOutbox(this.db, { failures: ob.failures + 1, lastError: `security alerts: ${answer.error.message}` });
+      return { kind: isRetryableRefusal(answer.error.refusal) ? 'retry' : 'failed', refusal: answer.error };
+    }
+    const server = this.server();
+    const r = parseMessage(signedAlertReceipt, answer.receipt, 'alert receipt');
+    if (!verifyBody(DOMAINS.alertReceipt, r.receipt, r.signature, publicKeyFromRaw('ed25519', server.signingKey))) {
+      throw new AppError('BAD_INPUT', 'invalid alert receipt: signature does not verify with the server key');
+    }
+    if (r.receipt.deviceId !== this.o.key.deviceId || r.receipt.serverId !== server.serverId) {
+      throw new AppError('BAD_INPUT', 'invalid alert receipt: issued for another device or by another server');
+    }
+    const acked = new Set(r.receipt.alerts.map((a) => `${a.id}\u0000${a.digest}`));
+    const ids = sent.items.filter((i) => acked.has(`${i.id}\u0000${i.digest}`)).map((i) => i.outboxId);
+    if (ids.length > 0) this.o.alerts?.markSent(ids, this.o.clock.now().toISOString());
+    return { kind: 'acked', marked: ids.length };
   }
 
   /** Clears a halt after an administrator investigated (the alerts stay). */

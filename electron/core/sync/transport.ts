@@ -2,7 +2,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { createHash, X509Certificate } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
-import { pushAnswer, type PushAnswer, type SealedEnvelope } from '../../../shared/sync/protocol';
+import type { z } from 'zod';
+import { alertsAnswer, pushAnswer, type AlertsAnswer, type PushAnswer, type SealedEnvelope } from '../../../shared/sync/protocol';
 
 /**
  * Pushing a sealed batch over HTTPS with the server certificate pinned.
@@ -15,6 +16,8 @@ import { pushAnswer, type PushAnswer, type SealedEnvelope } from '../../../share
  */
 export interface SyncTransport {
   push(envelope: SealedEnvelope): Promise<PushAnswer>;
+  /** A sealed security-alerts message (POST /v1/alerts). */
+  pushAlerts(envelope: SealedEnvelope): Promise<AlertsAnswer>;
 }
 
 /** Connection-level failure: the batch may or may not have arrived; resend the same bytes. */
@@ -44,7 +47,7 @@ function spkiPin(socket: TLSSocket): string | null {
   return createHash('sha256').update(spki).digest('base64');
 }
 
-function readAnswer(res: IncomingMessage, maxBytes: number): Promise<PushAnswer> {
+function readAnswer<S extends z.ZodType>(res: IncomingMessage, maxBytes: number, schema: S): Promise<z.output<S>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -65,7 +68,7 @@ function readAnswer(res: IncomingMessage, maxBytes: number): Promise<PushAnswer>
         reject(new TransportError(`server answered HTTP ${res.statusCode ?? '?'} without a sync answer`));
         return;
       }
-      const parsed = pushAnswer.safeParse(value);
+      const parsed = schema.safeParse(value);
       if (!parsed.success) reject(new TransportError(`server answered HTTP ${res.statusCode ?? '?'} with a malformed sync answer`));
       else resolve(parsed.data);
     });
@@ -108,23 +111,26 @@ export function httpsTransport(opts: HttpsTransportOptions): SyncTransport {
       });
     });
 
-  return {
-    async push(envelope) {
-      const body = Buffer.from(JSON.stringify(envelope), 'utf8');
-      const socket = isHttps ? await connectPinned() : null;
-      return new Promise<PushAnswer>((resolve, reject) => {
-        const headers = { 'content-type': 'application/json', 'content-length': String(body.length), 'x-rsched-device': envelope.deviceId, connection: 'close' };
-        const common = { host, port, method: 'POST', path: '/v1/batches', headers, timeout: timeoutMs };
-        // With the pinned socket we hand HTTP/1.1 an already-verified TLS stream: no agent (an
-        // agent would open its own connection, bypassing the pin check).
-        const req = socket ? httpRequest({ ...common, createConnection: () => socket }) : httpRequest({ ...common, agent: false });
-        req.on('response', (res) => {
-          readAnswer(res, 1024 * 1024).then(resolve, reject);
-        });
-        req.on('timeout', () => req.destroy(new Error('request timed out')));
-        req.on('error', (e) => reject(e instanceof AppError ? e : new TransportError(`sync upload to ${url.host} failed: ${e.message}`)));
-        req.end(body);
+  const post = async <S extends z.ZodType>(path: string, envelope: SealedEnvelope, schema: S): Promise<z.output<S>> => {
+    const body = Buffer.from(JSON.stringify(envelope), 'utf8');
+    const socket = isHttps ? await connectPinned() : null;
+    return new Promise<z.output<S>>((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', 'content-length': String(body.length), 'x-rsched-device': envelope.deviceId, connection: 'close' };
+      const common = { host, port, method: 'POST', path, headers, timeout: timeoutMs };
+      // With the pinned socket we hand HTTP/1.1 an already-verified TLS stream: no agent (an
+      // agent would open its own connection, bypassing the pin check).
+      const req = socket ? httpRequest({ ...common, createConnection: () => socket }) : httpRequest({ ...common, agent: false });
+      req.on('response', (res) => {
+        readAnswer(res, 1024 * 1024, schema).then(resolve, reject);
       });
-    },
+      req.on('timeout', () => req.destroy(new Error('request timed out')));
+      req.on('error', (e) => reject(e instanceof AppError ? e : new TransportError(`sync upload to ${url.host} failed: ${e.message}`)));
+      req.end(body);
+    });
+  };
+
+  return {
+    push: (envelope): Promise<PushAnswer> => post('/v1/batches', envelope, pushAnswer),
+    pushAlerts: (envelope): Promise<AlertsAnswer> => post('/v1/alerts', envelope, alertsAnswer),
   };
 }

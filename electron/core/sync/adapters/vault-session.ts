@@ -9,6 +9,7 @@ import { getDeviceSigningKey, unlockWithPassword, type KdfPolicy, type UnlockedV
 import { DeviceSync } from '../device';
 import { auditLogSource } from './audit-log';
 import { deviceSigningKey } from './device-key';
+import { securityOutbox } from './security-outbox';
 
 /**
  * Adapter over the vault and audit modules for the CLI: unlock a vault folder, open its audit log
@@ -37,7 +38,7 @@ export async function openSyncSession(opts: { dir: string; slotId: string; passw
     // A slot password proves slot ownership only: the account must also be allowed to manage sync.
     authorizeSlot(db, opts.slotId, 'sync.manage');
     const log = AuditLog.open(db, { clock: opts.clock, signer: signerFromKey(getDeviceSigningKey(db)), anchorPath: join(opts.dir, ANCHOR_FILE), logger: opts.logger });
-    const sync = new DeviceSync({ db, log: auditLogSource(log), key: deviceSigningKey(db), clock: opts.clock, logger: opts.logger, receiptCopyPath: join(opts.dir, RECEIPT_COPY_FILE) });
+    const sync = new DeviceSync({ db, log: auditLogSource(log), key: deviceSigningKey(db), clock: opts.clock, logger: opts.logger, receiptCopyPath: join(opts.dir, RECEIPT_COPY_FILE), alerts: securityOutbox(db) });
     return { vault, log, sync, close: () => vault.close() };
   } catch (err) {
     vault.close();
