@@ -9,6 +9,8 @@ import { RecordEditor, type FieldSpec } from '../../components/RecordEditor';
 import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
 import { useSchedule, type AbsenceRow } from '../../state/schedule';
 import { call, useCan } from '../../state/session';
+import { RequestsEditor } from './Requests';
+import { EditorTabs } from './Tabs';
 
 const TYPE_LABELS: Record<string, string> = {
   vacation: 'Vacation', sick: 'Sick', parental: 'Parental', medical: 'Medical', caregiver: 'Caregiver', bereavement: 'Bereavement',
@@ -71,8 +73,21 @@ function RequestLeave({ onDone }: { onDone(): void }) {
   );
 }
 
-/** Absences: approvers edit and decide; everyone else sees dates and requests their own leave. */
+/** The Absences view: leave, and the scheduling requests (days off, wanted shifts) beside it. */
 export function AbsencesEditor() {
+  return (
+    <EditorTabs
+      label="Absences and requests"
+      tabs={[
+        { id: 'absences', label: 'Absences', render: () => <AbsencesList /> },
+        { id: 'requests', label: 'Requests', render: () => <RequestsEditor /> },
+      ]}
+    />
+  );
+}
+
+/** Absences: approvers edit and decide; everyone else sees dates and requests their own leave. */
+function AbsencesList() {
   const absences = useSchedule((s) => s.absences);
   const people = useSchedule((s) => s.people);
   const peopleById = useSchedule((s) => s.peopleById);

@@ -4,6 +4,8 @@ import { Person, PersonKind } from '../../../../shared/domain/schedule';
 import { useSchedule } from '../../state/schedule';
 import { call, useCan } from '../../state/session';
 import { useUi } from '../../state/ui';
+import { CredentialsEditor } from './Credentials';
+import { EditorTabs } from './Tabs';
 
 const FIELDS: FieldSpec[] = [
   { name: 'displayName', label: 'Name', kind: 'text' },
@@ -17,7 +19,20 @@ const FIELDS: FieldSpec[] = [
   { name: 'active', label: 'Active', kind: 'check' },
 ];
 
+/** The People view: the directory, and each person's credentials beside it. */
 export function PeopleEditor() {
+  return (
+    <EditorTabs
+      label="People"
+      tabs={[
+        { id: 'people', label: 'People', render: () => <PeopleList /> },
+        { id: 'credentials', label: 'Credentials', render: () => <CredentialsEditor /> },
+      ]}
+    />
+  );
+}
+
+function PeopleList() {
   const people = useSchedule((s) => s.people);
   const reload = useSchedule((s) => s.reloadList);
   const canEdit = useCan('people.edit');

@@ -5,13 +5,28 @@ import { SHIFT_KINDS, ShiftType } from '../../../../shared/domain/schedule';
 import { textOn } from '../../lib/colour';
 import { useSchedule } from '../../state/schedule';
 import { call, useCan } from '../../state/session';
+import { CoverageEditor } from './Coverage';
+import { EditorTabs } from './Tabs';
 
 const KIND_LABELS: Record<string, string> = {
   clinical: 'Clinical', inHouseCall: 'In-house call', nightFloat: 'Night float', transition: 'Transition of care', education: 'Education',
   homeCall: 'Home call', homeCallActive: 'Home call (called in)', moonlightInternal: 'Moonlighting (internal)', moonlightExternal: 'Moonlighting (external)', edClinical: 'ED clinical',
 };
 
+/** The Shift types view: the types, and the coverage each needs per day. */
 export function ShiftTypesEditor() {
+  return (
+    <EditorTabs
+      label="Shift types"
+      tabs={[
+        { id: 'types', label: 'Shift types', render: () => <ShiftTypesList /> },
+        { id: 'coverage', label: 'Coverage', render: () => <CoverageEditor /> },
+      ]}
+    />
+  );
+}
+
+function ShiftTypesList() {
   const shiftTypes = useSchedule((s) => s.shiftTypes);
   const rotations = useSchedule((s) => s.rotations);
   const rotationsById = useSchedule((s) => s.rotationsById);
