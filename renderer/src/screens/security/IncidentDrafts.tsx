@@ -37,15 +37,15 @@ export function IncidentDrafts({ incident }: { incident: IncidentView }) {
       <FormError text={error} />
       {drafts && (
         <div className="two-col">
-          <Draft title="Letter to individuals" text={drafts.letter} file={`incident-${incident.number}-notification-letter.txt`} />
-          <Draft title="HHS summary" text={drafts.hhsSummary} file={`incident-${incident.number}-hhs-summary.txt`} />
+          <Draft title="Letter to individuals" what="the letter" text={drafts.letter} file={`incident-${incident.number}-notification-letter.txt`} />
+          <Draft title="HHS summary" what="the HHS summary" text={drafts.hhsSummary} file={`incident-${incident.number}-hhs-summary.txt`} />
         </div>
       )}
     </section>
   );
 }
 
-function Draft({ title, text, file }: { title: string; text: string; file: string }) {
+function Draft({ title, what, text, file }: { title: string; what: string; text: string; file: string }) {
   return (
     <div>
       <h5>{title}</h5>
@@ -53,7 +53,7 @@ function Draft({ title, text, file }: { title: string; text: string; file: strin
         {text}
       </pre>
       <button type="button" onClick={() => saveFile(file, text, TEXT)}>
-        Download {title.toLowerCase()}
+        Download {what}
       </button>
     </div>
   );
