@@ -1,38 +1,13 @@
 import type { CSSProperties } from 'react';
-import { CoverageRequirement } from '../../../../shared/domain/schedule';
+import type { CoverageRequirement } from '../../../../shared/domain/schedule';
 import { api } from '../../api/client';
 import { FormError } from '../../components/Field';
 import { RecordEditor, type FieldSpec } from '../../components/RecordEditor';
 import { textOn } from '../../lib/colour';
 import { useSchedule } from '../../state/schedule';
 import { call, useCan } from '../../state/session';
-import { byField, useRemoteList } from './editor-kit';
-
-const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
-/** ISO weekdays as the coordinator reads them: "Mon–Fri", "Sat, Sun", "Every day". */
-export function weekdaysText(days: readonly number[]): string {
-  const set = [...new Set(days)].filter((d) => d >= 1 && d <= 7).sort((a, b) => a - b);
-  if (set.length === 7) return 'Every day';
-  const runs: string[] = [];
-  for (let i = 0; i < set.length; ) {
-    let j = i;
-    while (j + 1 < set.length && set[j + 1] === (set[j] ?? 0) + 1) j++;
-    const from = DAY_NAMES[(set[i] ?? 1) - 1] ?? '';
-    const to = DAY_NAMES[(set[j] ?? 1) - 1] ?? '';
-    runs.push(j - i >= 2 ? `${from}–${to}` : j > i ? `${from}, ${to}` : from);
-    i = j + 1;
-  }
-  return runs.join(', ');
-}
-
-// The same rules the core applies (electron/core/schedule/service.ts saveCoverage), before the round trip.
-const Schema = byField(
-  CoverageRequirement.refine((c) => c.max >= c.min, { path: ['max'], message: 'must be at least the minimum' })
-    .refine((c) => c.minSenior <= c.max, { path: ['minSenior'], message: 'cannot exceed the maximum' })
-    .refine((c) => c.minSenior === 0 || c.seniorPgy !== null, { path: ['seniorPgy'], message: 'say which PGY level counts as senior' }),
-  { weekdays: 'use the numbers 1 (Monday) to 7 (Sunday), separated by commas' },
-);
+import { useRemoteList } from './editor-kit';
+import { CoverageForm, weekdaysText } from './records';
 
 /** How many people each shift type needs per day, and how many of them senior. */
 export function CoverageEditor() {
@@ -76,7 +51,7 @@ export function CoverageEditor() {
         { label: 'Seniors', render: (c) => (c.minSenior > 0 && c.seniorPgy !== null ? `at least ${c.minSenior} of PGY ${c.seniorPgy}+` : 'none required') },
       ]}
       fields={fields}
-      schema={Schema}
+      schema={CoverageForm}
       blank={{ shiftTypeId: shiftTypes[0]?.id ?? '', weekdays: [1, 2, 3, 4, 5, 6, 7], min: 1, max: 2, seniorPgy: null, minSenior: 0 }}
       canEdit={canEdit}
       save={async (c) => {

@@ -1,27 +1,13 @@
 import { useMemo, useState } from 'react';
 import { daysBetween } from '../../../../shared/domain/common';
-import { Credential } from '../../../../shared/domain/schedule';
+import type { Credential } from '../../../../shared/domain/schedule';
 import { api } from '../../api/client';
 import { FormError } from '../../components/Field';
 import { RecordEditor, type FieldSpec } from '../../components/RecordEditor';
 import { useSchedule } from '../../state/schedule';
 import { call, useCan } from '../../state/session';
-import { todayIn, useRemoteList } from './editor-kit';
-
-// The core refuses an expiry before the issue date; say so before the round trip.
-const Schema = Credential.refine((c) => !c.issuedOn || !c.expiresOn || c.expiresOn >= c.issuedOn, { path: ['expiresOn'], message: 'must not be before the issue date' });
-
-/** Days before expiry from which a credential is flagged as expiring soon. */
-const SOON_DAYS = 30;
-
-export type CredentialState = 'expired' | 'soon' | 'valid' | 'no-expiry';
-
-/** Where a credential stands on a given local date: it is valid through its expiry date. */
-export function credentialState(c: Pick<Credential, 'expiresOn'>, today: string): CredentialState {
-  if (!c.expiresOn) return 'no-expiry';
-  if (c.expiresOn < today) return 'expired';
-  return daysBetween(today, c.expiresOn) <= SOON_DAYS ? 'soon' : 'valid';
-}
+import { useRemoteList } from './editor-kit';
+import { credentialState, CredentialForm, todayIn } from './records';
 
 function StateBadge({ c, today }: { c: Credential; today: string }) {
   const state = credentialState(c, today);
@@ -74,7 +60,7 @@ export function CredentialsEditor() {
         { label: 'Status', render: (c) => <StateBadge c={c} today={today} /> },
       ]}
       fields={fields}
-      schema={Schema}
+      schema={CredentialForm}
       blank={{ personId: personId || (sortedPeople[0]?.id ?? ''), name: '', issuedOn: null, expiresOn: null }}
       canEdit={canEdit}
       save={async (c) => {

@@ -5,14 +5,10 @@ import { RecordEditor, type FieldSpec } from '../../components/RecordEditor';
 import { useSchedule } from '../../state/schedule';
 import { call, useCan, useSession } from '../../state/session';
 import { useRemoteList } from './editor-kit';
+import { RequestForm } from './records';
 
 const KIND_LABELS: Record<ScheduleRequest['kind'], string> = { day_off: 'Day(s) off', shift: 'Wants a shift', rotation: 'Wants a rotation' };
 const kindOptions = ScheduleRequest.shape.kind.options.map((k) => ({ value: k, label: KIND_LABELS[k] }));
-
-// The same rules the core applies (saveRequest), before the round trip.
-const Schema = ScheduleRequest.refine((r) => r.endDate >= r.startDate, { path: ['endDate'], message: 'must not end before it starts' })
-  .refine((r) => r.kind !== 'shift' || r.shiftTypeId !== null, { path: ['shiftTypeId'], message: 'a shift request names the shift type' })
-  .refine((r) => r.kind !== 'rotation' || r.rotationId !== null, { path: ['rotationId'], message: 'a rotation request names the rotation' });
 
 /**
  * Requests and preferences the scheduler weighs: days off, wanted shifts or rotations. Schedule
@@ -62,7 +58,7 @@ export function RequestsEditor() {
         { label: 'Priority', render: (r) => r.weight },
       ]}
       fields={fields}
-      schema={Schema}
+      schema={RequestForm}
       blank={{ personId: editsAll ? (ownPersonId ?? people[0]?.id ?? '') : (ownPersonId ?? ''), kind: 'day_off', startDate: '', endDate: '', shiftTypeId: null, rotationId: null, weight: 5 }}
       canEdit={canEdit}
       save={async (r) => {
