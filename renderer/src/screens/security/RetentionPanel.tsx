@@ -6,7 +6,8 @@ import { PurgePanel } from './PurgePanel';
 import { num, useSecuritySettings } from './use-settings';
 
 function years(d: number): string {
-  return `about ${Math.floor(d / 365.25)} year${d >= 730 ? 's' : ''}`;
+  const n = Math.round(d / 365.25);
+  return `about ${n} year${n === 1 ? '' : 's'}`;
 }
 
 /** The retention schedule per data type, never under its floor, and the purge. */
