@@ -17,6 +17,7 @@ import { scheduleHandlers } from './schedule/handlers';
 import { securityHandlers } from './security/index';
 import { createSyncLifecycle, syncHandlers } from './sync-calls/index';
 import { systemHandlers } from './system/handlers';
+import { vaultHandlers } from './vault-calls/handlers';
 import { APP_VERSION } from './version';
 import { workspaceFor } from './workspace';
 
@@ -93,6 +94,7 @@ export function createCore(opts: CoreOptions): Core {
     ...generateHandlers({ workspace }),
     ...securityHandlers({ workspace, vault: accounts.vault, isUnlocked: accounts.isUnlocked, anchorPath: join(opts.dataDir, 'audit-anchor.json'), services, sweepEveryMs: opts.sweepEveryMs ?? 60_000 }),
     ...syncHandlers({ sync, onDenied: accounts.onDenied }),
+    ...vaultHandlers({ vault: accounts.vault, workspace, reauthenticate: accounts.reauthenticate, secretContext: accounts.secretContext }),
   };
   const dispatcher = createDispatcher({
     contract,

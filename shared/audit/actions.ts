@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = {
   'vault.backup': 'An encrypted backup was written',
   'vault.restore': 'The vault was restored from a backup',
   'vault.destroy': 'Emergency destruction of the vault',
+  'vault.inspect': 'Key slots and cipher settings were viewed',
   // Authentication and sessions
   'auth.login': 'A sign-in attempt (outcome tells success or failure)',
   'auth.logout': 'A user signed out',
@@ -144,6 +145,7 @@ export function isAuditAction(value: string): value is AuditAction {
 
 /** Actions that record a read (no data changed); recordRead accepts only these. */
 export const READ_ACTIONS: readonly AuditAction[] = [
+  'vault.inspect',
   'person.read_details',
   'absence.read_details',
   'audit.search',

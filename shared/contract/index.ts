@@ -9,12 +9,13 @@ import { securityCalls } from './security';
 import { syncCalls } from './sync';
 import { systemCalls } from './system';
 import { usersCalls } from './users';
+import { vaultCalls } from './vault';
 
 /**
  * Every call the renderer (or any transport) may make. Domain files each export a block of calls;
  * this is the one place they are combined, and a name may appear only once.
  */
-export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls, securityCalls, syncCalls, generateCalls, exchangeCalls);
+export const contract = combineCalls(systemCalls, authCalls, usersCalls, scheduleCalls, demoCalls, auditCalls, securityCalls, syncCalls, generateCalls, exchangeCalls, vaultCalls);
 
 export type AppContract = typeof contract;
 export type AppCallName = keyof AppContract & string;

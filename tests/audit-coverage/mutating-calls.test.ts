@@ -345,6 +345,10 @@ describe('audit coverage: every mutating contract call writes an audit entry', (
       adminPassword = 'copper violin autumn ferry 3';
       await m('auth.recover', { recoveryKey, username: ADMIN.username, newPassword: adminPassword });
       await signIn(adminPassword);
+
+      // --- Key operations, at the very end: a rekey replaces the recovery key used above.
+      await m('vault.backup', { currentPassword: adminPassword, passphrase: 'harbour lantern quiver meadow 1987' });
+      await m('vault.rekey', { currentPassword: adminPassword });
     };
 
     async function addUserMeasured(role: string, name: string, personId?: string): Promise<{ userId: string; caller: Caller; password: string; personId: string }> {

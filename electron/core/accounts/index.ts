@@ -1,11 +1,13 @@
 import type { CoreServices, DeniedCall } from '../dispatcher';
-import type { Session } from '../session';
+import type { Caller, Session } from '../session';
 import type { AuditPort } from './audit-port';
 import { VaultState, type AccountsContext, type LockReason } from './context';
 import { accountHandlers } from './handlers';
 import { loadNotice, type Notice } from './notice';
 import { SessionManager, type EndReason, type LiveSession } from './sessions';
-import { getUser } from './user-store';
+import { contextFor } from './login';
+import { current, reauthenticate } from './self-service';
+import { getUser, type UserRow } from './user-store';
 import { createVaultPort, type VaultPort } from './vault-port';
 
 export { ABSOLUTE_SESSION_MS } from './sessions';
@@ -126,6 +128,17 @@ export function createAccounts(opts: AccountsOptions) {
     /** The open vault, for other modules' handlers (throws VAULT_LOCKED when locked). */
     vault: () => state.vault,
     lock,
+    /**
+     * Re-authentication before a sensitive operation of another module (key operations): the
+     * caller's current password, throttled and counted like sign-in. Returns the account.
+     */
+    reauthenticate: async (caller: Caller, password: string, correlationId: string): Promise<UserRow> => {
+      const { user } = current(ctx, caller);
+      await reauthenticate(ctx, user, password, correlationId);
+      return user;
+    },
+    /** The words a new secret of this account may not contain (program, institution, own names). */
+    secretContext: (caller: Caller): string[] => contextFor(ctx, current(ctx, caller).user),
     /** Applies idle, absolute and break-glass limits now (the timer does it every 15 s). */
     sweep: (): void => sessions.sweep(),
     allowedWhilePending: ALLOWED_WHILE_PENDING,

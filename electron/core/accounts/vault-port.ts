@@ -5,6 +5,7 @@ import { openSlot, readKeystoreFile, recoveryKek } from '../vault/keystore';
 import { vaultPaths } from '../vault/index';
 import { parseRecoveryKey, RecoveryKeyFormatError } from '../vault/recovery-key';
 import { createVault, unlockWithPassword, unlockWithRecoveryKey, vaultExists, type UnlockedVault } from '../vault/index';
+import { workerOffload } from '../vault/heavy';
 
 /**
  * The accounts module's view of the vault (electron/core/vault): create, unlock by a user's slot
@@ -26,7 +27,9 @@ export function userSlotId(userId: string): string {
   return `user:${userId}`;
 }
 
-export function createVaultPort(ctx: { clock: Clock; logger: Logger }): VaultPort {
+export function createVaultPort(base: { clock: Clock; logger: Logger }): VaultPort {
+  // The app's vault runs backups and rekeys in a worker thread: its main process answers IPC.
+  const ctx = { ...base, offload: workerOffload };
   return {
     exists: (dir) => vaultExists(dir),
     create: (o) => createVault({ dir: o.dir, programName: o.programName, timeZone: o.timeZone, firstSlot: { slotId: o.slotId, password: o.password }, ...ctx }),

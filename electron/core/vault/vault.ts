@@ -30,12 +30,15 @@ import { vaultPaths, vaultExists, type VaultPaths } from './paths';
 import { formatRecoveryKey, generateRecoveryKeyBytes, parseRecoveryKey, RecoveryKeyFormatError } from './recovery-key';
 import { rekeyCopy } from './rekey-file';
 import { writeBackup, type BackupSinkFactory } from './backup';
+import type { VaultOffload } from './heavy';
 
 export interface VaultContext {
   clock: Clock;
   logger: Logger;
   /** Test-only: a weaker KDF (see testKdfPolicy). Omitted everywhere in production. */
   kdfPolicy?: KdfPolicy;
+  /** Runs the heavy steps (backup, rekeyed copy) elsewhere, e.g. a worker thread (see heavy.ts). */
+  offload?: VaultOffload;
 }
 
 export interface SlotSummary {
@@ -59,7 +62,13 @@ export interface UnlockedVault {
   addPasswordSlot(slotId: string, password: string): Promise<void>;
   removeSlot(slotId: string): Promise<void>;
   rewrapSlot(slotId: string, newPassword: string): Promise<void>;
-  rekey(): Promise<{ recoveryKey: string }>;
+  /**
+   * New data key and recovery key. The slot in use follows the new key, or, with `keep`, only that
+   * password slot does (with a fresh salt); every other password slot is marked for reset.
+   */
+  rekey(opts?: { keep?: { slotId: string; password: string } }): Promise<{ recoveryKey: string }>;
+  /** True while rekey() runs: the connection is closed and calls get CONFLICT, not VAULT_LOCKED. */
+  readonly rekeying: boolean;
   /** Replaces the recovery key (after a rekey was interrupted, or if the old one was exposed). */
   resetRecoveryKey(): Promise<{ recoveryKey: string }>;
   backup(toFile: string, opts: { passphrase?: string; sinkFactory?: BackupSinkFactory }): Promise<void>;
@@ -208,6 +217,10 @@ function assertPresent(p: VaultPaths): void {
   if (!existsSync(p.keystore) && !existsSync(p.db)) throw new AppError('VAULT_MISSING');
 }
 
+/** A backup written for a download (see backupForDownload) and its temporary name. */
+export const DOWNLOAD_PREFIX = 'vault.db.download-';
+const DOWNLOAD_LEFTOVER = /^\.?vault\.db\.download-[0-9a-f-]{36}(\.tmp-[0-9a-f-]{36})?$/;
+
 /**
  * Removes leftovers of interrupted operations that are never needed (nothing here holds data).
  * Best effort: a leftover we cannot remove must not stop the unlock.
@@ -216,7 +229,8 @@ function sweepTemporaries(p: VaultPaths, logger: Logger): void {
   const leftovers = [p.rekeyTmp, `${p.rekeyTmp}-wal`, `${p.rekeyTmp}-shm`, `${p.rekeyTmp}-journal`];
   for (const name of readdirSync(p.dir)) {
     // keystore temp files from an interrupted write; encrypted snapshots from an interrupted backup
-    if (/^keystore\.json(\.prev)?\.tmp-\d+$/.test(name) || /^vault\.db\.backup-[0-9a-f-]{36}$/.test(name)) leftovers.push(`${p.dir}/${name}`);
+    // and backups being written for a download (encrypted, but of no use once their call ended)
+    if (/^keystore\.json(\.prev)?\.tmp-\d+$/.test(name) || /^vault\.db\.backup-[0-9a-f-]{36}$/.test(name) || DOWNLOAD_LEFTOVER.test(name)) leftovers.push(`${p.dir}/${name}`);
   }
   for (const f of leftovers) {
     try {
@@ -407,6 +421,7 @@ class VaultHandle implements UnlockedVault {
   #dek: Buffer;
   #kek: Buffer;
   #busy = false;
+  #rekeying = false;
 
   constructor(
     private readonly paths: VaultPaths,
@@ -428,7 +443,13 @@ class VaultHandle implements UnlockedVault {
     this.mustResetPassword = via.kind === 'recovery';
   }
 
+  get rekeying(): boolean {
+    return this.#rekeying;
+  }
+
   get db(): Db {
+    // Mid-rekey the connection is closed for a moment; callers should retry, not sign out.
+    if (!this.#db && this.#rekeying) throw new AppError('CONFLICT', 'The vault is getting a new key; try again in a moment.');
     if (!this.#db) throw new AppError('VAULT_LOCKED');
     return this.#db;
   }
@@ -528,17 +549,26 @@ class VaultHandle implements UnlockedVault {
     });
   }
 
-  rekey(): Promise<{ recoveryKey: string }> {
+  rekey(opts: { keep?: { slotId: string; password: string } } = {}): Promise<{ recoveryKey: string }> {
     return this.exclusive(async () => {
       const p = this.paths;
       const body = this.readBody();
+      const keep = opts.keep;
+      if (keep) {
+        assertUserSlotId(keep.slotId);
+        assertPasswordShape(keep.password);
+        if (!body.slots.some((s) => s.slotId === keep.slotId && s.kind === 'password')) throw new AppError('NOT_FOUND');
+      }
       const oldDek = this.#dek;
       const newDek = randomBytes(32);
       const recovery = generateRecoveryKeyBytes();
+      // The kept slot's new wrap is made before anything changes (scrypt runs off the main thread).
+      const kept = keep ? await makePasswordSlot(this.vaultId, keep.slotId, keep.password, newDek, this.policy, this.now()) : null;
+      this.#rekeying = true;
       this.closeConnection();
       let committed = false;
       try {
-        await rekeyCopy({ dbPath: p.db, oldDek, newDek, tmpPath: p.rekeyTmp, readyPath: p.rekeyReady });
+        await (this.ctx.offload?.rekeyCopy ?? rekeyCopy)({ dbPath: p.db, oldDek, newDek, tmpPath: p.rekeyTmp, readyPath: p.rekeyReady });
         // Keystore write 1: remember the new key under the old one, so whichever slot unlocks
         // after a crash can finish (or undo) the swap.
         const pending = saveKeystore(p, { ...body, pendingRekey: sealPendingRekey(this.vaultId, oldDek, newDek) }, false);
@@ -550,14 +580,23 @@ class VaultHandle implements UnlockedVault {
         // Keystore write 2: the slot in use and the recovery slot follow the new key; every other
         // slot loses its (now useless) wrap and needs an administrator reset.
         const now = this.now();
+        const inUse = this.unlockedWith.kind === 'password' ? this.unlockedWith.slotId : null;
         const slots = pending.slots.map((s): Slot => {
           if (s.kind === 'recovery') return makeRecoverySlot(this.vaultId, recovery, newDek, now, s.createdAt);
-          if (this.unlockedWith.kind === 'password' && s.slotId === this.unlockedWith.slotId) return resealSlot(this.vaultId, s, this.#kek, newDek, now);
+          if (kept && s.slotId === kept.slot.slotId) return { ...kept.slot, createdAt: s.createdAt };
+          // A slot already marked for reset stays so: the handle's KEK must not revive it.
+          if (!kept && s.slotId === inUse && s.wrap) return resealSlot(this.vaultId, s, this.#kek, newDek, now);
           return { ...s, updatedAt: now, wrap: null };
         });
         saveKeystore(p, { ...pending, slots, pendingRekey: null }, true);
         this.#dek = newDek;
         oldDek.fill(0);
+        if (kept && kept.slot.slotId === inUse) {
+          this.#kek.fill(0);
+          this.#kek = kept.kek;
+        } else {
+          kept?.kek.fill(0);
+        }
         const reopened = openConnection(p, newDek, this.ctx.clock);
         this.#db = reopened.db;
         this.hardening = reopened.hardening;
@@ -568,6 +607,7 @@ class VaultHandle implements UnlockedVault {
         if (!committed) {
           removeIfPresent(p.rekeyReady);
           newDek.fill(0);
+          kept?.kek.fill(0);
           // Undo keystore write 1 if it happened; the old key still opens vault.db.
           try {
             const current = readKeystoreFile(p.keystore, this.policy);
@@ -583,10 +623,12 @@ class VaultHandle implements UnlockedVault {
           // Past the commit point: the next unlock finishes the job from the pending record.
           this.ctx.logger.error('rekey interrupted after commit; unlock again to complete it', { vaultId: this.vaultId });
           newDek.fill(0);
+          kept?.kek.fill(0);
           this.wipe();
         }
         throw err;
       } finally {
+        this.#rekeying = false;
         recovery.fill(0);
       }
     });
@@ -596,7 +638,7 @@ class VaultHandle implements UnlockedVault {
     return this.exclusive(async () => {
       const body = this.readBody();
       this.db.pragma('wal_checkpoint(PASSIVE)');
-      await writeBackup({
+      await (this.ctx.offload?.writeBackup ?? writeBackup)({
         dbPath: this.paths.db,
         dek: this.#dek,
         keystore: body,

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AuditActor } from '../../../shared/audit/entry';
+import type { KeySlotView, VaultInfoView, vaultCalls } from '../../../shared/contract/vault';
+import { AppError } from '../../../shared/errors';
+import { enforcePolicy } from '../accounts/passwords';
+import { listUsers, type UserRow } from '../accounts/user-store';
+import { userSlotId } from '../accounts/vault-port';
+import { recordOutcome } from '../db/unit-of-work';
+import type { CallContext, Handlers } from '../dispatcher';
+import { actorOf } from '../schedule/handlers';
+import type { Caller } from '../session';
+import type { SlotSummary, UnlockedVault } from '../vault/index';
+import { DB_FILE } from '../vault/index';
+import { readKeystoreFile, KEYSTORE_FILE, KEYSTORE_FORMAT, KEYSTORE_VERSION } from '../vault/keystore';
+import { APP_FORMAT } from '../vault/meta';
+import { PRODUCTION_KDF } from '../vault/kdf';
+import { DOWNLOAD_PREFIX } from '../vault/vault';
+import type { Workspace } from '../workspace';
+
+export interface VaultCallDeps {
+  vault(): UnlockedVault;
+  workspace(): Workspace;
+  /** The caller's current password, checked and throttled like sign-in (accounts). */
+  reauthenticate(caller: Caller, password: string, correlationId: string): Promise<UserRow>;
+  /** Words a new secret of the caller may not contain. */
+  secretContext(caller: Caller): string[];
+}
+
+const HMAC_NAMES: Record<string, string> = { '0': 'HMAC-SHA1', '1': 'HMAC-SHA256', '2': 'HMAC-SHA512' };
+
+function pragmaValue(ws: Workspace, name: string): string {
+  const v = ws.db.pragma(name, { simple: true });
+  return v === undefined || v === null ? '' : String(v);
+}
+
+/** Slots with the account each opens the vault for; never a wrap, salt or key. */
+function slotViews(slots: SlotSummary[], users: UserRow[]): KeySlotView[] {
+  const byId = new Map(users.map((u) => [u.id, u]));
+  return slots.map((s) => {
+    const userId = s.slotId.startsWith('user:') ? s.slotId.slice('user:'.length) : null;
+    const u = userId ? byId.get(userId) : undefined;
+    return {
+      slotId: s.slotId,
+      kind: s.kind,
+      userId,
+      username: u?.username ?? null,
+      displayName: u?.display_name ?? null,
+      createdAt: s.createdAt,
+      needsReset: s.needsReset,
+    };
+  });
+}
+
+function lastBackupAt(ws: Workspace): string | null {
+  // From the trail itself, so backups made with `rsched vault backup` count too.
+  const t = ws.db.prepare("SELECT max(time) FROM audit_entry WHERE action = 'vault.backup' AND outcome = 'success'").pluck().get() as string | null;
+  return t ?? null;
+}
+
+function fileBytes(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+function info(deps: VaultCallDeps): VaultInfoView {
+  const v = deps.vault();
+  const ws = deps.workspace();
+  const meta = v.info();
+  const body = readKeystoreFile(join(v.dir, KEYSTORE_FILE), PRODUCTION_KDF);
+  const password = body.slots.find((s) => s.kind === 'password');
+  const pageSize = Number(pragmaValue(ws, 'page_size'));
+  const hmac = HMAC_NAMES[pragmaValue(ws, 'hmac_algorithm')] ?? 'unknown';
+  const legacy = pragmaValue(ws, 'legacy');
+  const library = (ws.db.prepare('SELECT sqlite3mc_version()').pluck().get() as string | undefined) ?? 'unknown';
+  const dbPath = join(v.dir, DB_FILE);
+  return {
+    vaultId: meta.vaultId,
+    createdAt: meta.createdAt,
+    format: { app: APP_FORMAT, schemaVersion: meta.schemaVersion, keystore: KEYSTORE_FORMAT, keystoreVersion: KEYSTORE_VERSION, keystoreGeneration: body.generation },
+    cipher: {
+      description: `${pragmaValue(ws, 'cipher') === 'sqlcipher' ? 'SQLCipher' : pragmaValue(ws, 'cipher')} ${legacy} (AES-256-CBC, ${hmac} per ${pageSize}-byte page)`,
+      pageSize,
+      hmac,
+      keyDerivation: 'random 256-bit data key, used raw (no PBKDF2); unwrapped from a key slot with AES-256-GCM',
+      slotKdf: password && password.kind === 'password' ? `scrypt N=${password.kdf.N}, r=${password.kdf.r}, p=${password.kdf.p}; recovery key: HKDF-SHA256` : 'recovery key: HKDF-SHA256',
+      memorySecurity: v.hardening.memorySecurity,
+      library,
+    },
+    slots: slotViews(v.listSlots(), listUsers(ws.db)),
+    rekeyPending: body.pendingRekey !== null,
+    lastBackupAt: lastBackupAt(ws),
+    databaseBytes: fileBytes(dbPath) + fileBytes(`${dbPath}-wal`),
+  };
+}
+
+/** Records a refused or failed key operation (outside the failed work's transaction). */
+function recordFailure(deps: VaultCallDeps, actor: AuditActor, action: 'vault.backup' | 'vault.rekey', err: unknown, correlationId: string): void {
+  let ws: Workspace;
+  try {
+    ws = deps.workspace();
+  } catch {
+    return; // the vault is not open (a failed rekey can leave it locked): nothing to write into
+  }
+  const code = err instanceof AppError ? err.code : 'INTERNAL';
+  const denied = code === 'WRONG_CREDENTIALS' || code === 'THROTTLED' || code === 'ACCOUNT_LOCKED';
+  recordOutcome(ws.db, ws.audit, actor, {
+    action,
+    outcome: denied ? 'denied' : 'failed',
+    resourceType: 'vault',
+    resourceId: deps.vault().vaultId,
+    details: { via: 'app', code, correlationId },
+  });
+}
+
+export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> {
+  return {
+    'vault.info': (_input, ctx) => {
+      const view = info(deps);
+      deps.workspace().read(actorOf(ctx), { action: 'vault.inspect', resourceType: 'vault', resourceId: view.vaultId });
+      return view;
+    },
+
+    'vault.backup': async (input, ctx: CallContext) => {
+      const actor = actorOf(ctx);
+      const v = deps.vault();
+      const file = join(v.dir, `${DOWNLOAD_PREFIX}${randomUUID()}`);
+      try {
+        await deps.reauthenticate(ctx.caller, input.currentPassword, ctx.correlationId);
+        // A passphrase is a password for the whole vault's contents: same policy as accounts.
+        const passphrase = input.passphrase === undefined ? undefined : enforcePolicy(input.passphrase, { mfa: false, context: deps.secretContext(ctx.caller) }, 'passphrase');
+        // The snapshot and its encryption run in a worker thread (vault/heavy.ts).
+        await v.backup(file, passphrase === undefined ? {} : { passphrase });
+        const bytes = await readFile(file);
+        const createdAt = ctx.services.clock.now().toISOString();
+        const opensWith: Array<'recovery-key' | 'passphrase'> = [];
+        if (v.listSlots().some((s) => s.kind === 'recovery' && !s.needsReset)) opensWith.push('recovery-key');
+        if (passphrase !== undefined) opensWith.push('passphrase');
+        deps.workspace().unit(actor, (tx) =>
+          tx.record({ action: 'vault.backup', resourceType: 'vault', resourceId: v.vaultId, details: { via: 'app', bytes: bytes.length, withPassphrase: passphrase !== undefined } }),
+        );
+        const stamp = createdAt.slice(0, 19).replace(/[:T]/g, '-');
+        return { fileName: `vault-backup-${stamp}.rsbk`, mimeType: 'application/octet-stream', data: bytes.toString('base64'), bytes: bytes.length, createdAt, opensWith };
+      } catch (err) {
+        recordFailure(deps, actor, 'vault.backup', err, ctx.correlationId);
+        throw err;
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+
+    'vault.rekey': async (input, ctx) => {
+      const actor = actorOf(ctx);
+      const v = deps.vault();
+      try {
+        const user = await deps.reauthenticate(ctx.caller, input.currentPassword, ctx.correlationId);
+        // The administrator's own slot follows the new key with the password just checked (the
+        // vault may have been unlocked by someone else's slot); every other account needs a reset.
+        const { recoveryKey } = await v.rekey({ keep: { slotId: userSlotId(user.id), password: input.currentPassword } });
+        const ws = deps.workspace(); // rekey replaced the connection: the entry goes into the rekeyed database
+        const needing = slotViews(v.listSlots(), listUsers(ws.db)).filter((s) => s.needsReset);
+        ws.unit(actor, (tx) =>
+          tx.record({
+            action: 'vault.rekey',
+            resourceType: 'vault',
+            resourceId: v.vaultId,
+            details: { via: 'app', slotsNeedingReset: needing.length, recoveryKeyReplaced: true },
+          }),
+        );
+        return { recoveryKey, slotsNeedingReset: needing };
+      } catch (err) {
+        recordFailure(deps, actor, 'vault.rekey', err, ctx.correlationId);
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError } from '../../../shared/errors';
+import { writeBackup } from './backup';
+import type { KdfPolicy } from './kdf';
+import type { KeystoreBody } from './keystore';
+import { rekeyCopy } from './rekey-file';
+
+/**
+ * Vault worker: one heavy, path-based step per thread (VACUUM INTO snapshot + encryption for a
+ * backup, or the rekeyed copy). Keys arrive as copies and are zeroed here when the step ends.
+ */
+export type HeavyJob =
+  | {
+      job: 'backup';
+      dbPath: string;
+      dek: Uint8Array;
+      keystore: KeystoreBody;
+      toFile: string;
+      passphrase?: string;
+      policy: KdfPolicy;
+      createdAt: string;
+      schemaVersion: number;
+    }
+  | { job: 'rekeyCopy'; dbPath: string; oldDek: Uint8Array; newDek: Uint8Array; tmpPath: string; readyPath: string };
+
+export type HeavyReply = { type: 'done' } | { type: 'error'; code: string | null; message: string; details?: Record<string, number | string | boolean> };
+
+async function run(job: HeavyJob): Promise<void> {
+  if (job.job === 'backup') {
+    const dek = Buffer.from(job.dek.buffer, job.dek.byteOffset, job.dek.byteLength);
+    try {
+      const at = new Date(job.createdAt);
+      await writeBackup({
+        dbPath: job.dbPath,
+        dek,
+        keystore: job.keystore,
+        toFile: job.toFile,
+        passphrase: job.passphrase,
+        policy: job.policy,
+        clock: { now: () => at, nowMs: () => at.getTime() },
+        schemaVersion: job.schemaVersion,
+      });
+    } finally {
+      dek.fill(0);
+    }
+    return;
+  }
+  const oldDek = Buffer.from(job.oldDek.buffer, job.oldDek.byteOffset, job.oldDek.byteLength);
+  const newDek = Buffer.from(job.newDek.buffer, job.newDek.byteOffset, job.newDek.byteLength);
+  try {
+    await rekeyCopy({ dbPath: job.dbPath, oldDek, newDek, tmpPath: job.tmpPath, readyPath: job.readyPath });
+  } finally {
+    oldDek.fill(0);
+    newDek.fill(0);
+  }
+}
+
+const port = parentPort;
+if (port) {
+  run(workerData as HeavyJob).then(
+    () => port.postMessage({ type: 'done' } satisfies HeavyReply),
+    (err: unknown) => {
+      const reply: HeavyReply =
+        err instanceof AppError
+          ? { type: 'error', code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }
+          : { type: 'error', code: null, message: err instanceof Error ? err.message : String(err) };
+      port.postMessage(reply);
+    },
+  );
+}

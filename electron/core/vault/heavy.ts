@@ -1,0 +1,75 @@
+import type { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '../../../shared/errors';
+import { spawnWorker } from '../workers/spawn';
+import type { writeBackup } from './backup';
+import type { HeavyJob, HeavyReply } from './heavy-worker';
+import { PRODUCTION_KDF } from './kdf';
+import type { rekeyCopy } from './rekey-file';
+
+/**
+ * The vault's heavy steps, run in a worker thread so the app's main process keeps answering IPC
+ * while a backup is encrypted or a rekeyed copy is written and checked (seconds on a large vault).
+ * Same signatures as the in-thread functions: VaultContext.offload swaps them in (the app does; the
+ * CLI has no event loop to protect and runs them in its own thread).
+ */
+export interface VaultOffload {
+  writeBackup: typeof writeBackup;
+  rekeyCopy: typeof rekeyCopy;
+}
+
+function runJob(job: HeavyJob, transfer: ArrayBuffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let worker: Worker;
+    try {
+      worker = spawnWorker(import.meta.url, './heavy-worker', job);
+    } finally {
+      // workerData was copied into the worker: our copies of the keys can go.
+      for (const b of transfer) new Uint8Array(b).fill(0);
+    }
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.once('message', (m: HeavyReply) => {
+      if (m.type === 'done') finish(resolve);
+      else
+        finish(() =>
+          reject(m.code ? new AppError(m.code as ErrorCode, m.message, m.details ? { details: m.details } : {}) : new Error(`vault worker failed: ${m.message}`)),
+        );
+    });
+    worker.once('error', (err) => finish(() => reject(err)));
+    worker.once('exit', (code) => finish(() => reject(new Error(`vault worker exited with code ${code}`))));
+  });
+}
+
+function copyKey(key: Buffer): Uint8Array {
+  return new Uint8Array(key);
+}
+
+export const workerOffload: VaultOffload = {
+  async writeBackup(opts) {
+    const dek = copyKey(opts.dek);
+    await runJob(
+      {
+        job: 'backup',
+        dbPath: opts.dbPath,
+        dek,
+        keystore: opts.keystore,
+        toFile: opts.toFile,
+        ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
+        policy: opts.policy ?? PRODUCTION_KDF,
+        createdAt: opts.clock.now().toISOString(),
+        schemaVersion: opts.schemaVersion,
+      },
+      [dek.buffer as ArrayBuffer],
+    );
+  },
+  async rekeyCopy(opts) {
+    const oldDek = copyKey(opts.oldDek);
+    const newDek = copyKey(opts.newDek);
+    await runJob({ job: 'rekeyCopy', dbPath: opts.dbPath, oldDek, newDek, tmpPath: opts.tmpPath, readyPath: opts.readyPath }, [oldDek.buffer as ArrayBuffer, newDek.buffer as ArrayBuffer]);
+  },
+};
