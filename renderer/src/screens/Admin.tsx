@@ -7,6 +7,8 @@ import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '..
 import { useSchedule } from '../state/schedule';
 import { call, useCan, useSession } from '../state/session';
 import { SyncPanel } from './SyncPanel';
+import { KeysPanel } from './admin/Keys';
+import { ProgramSettingsPanel } from './admin/ProgramSettings';
 
 /** A one-time password to hand over in person; shown once. */
 function TempPassword({ value, onClose }: { value: { username: string; password: string; expiresAt: string }; onClose(): void }) {
@@ -255,10 +257,11 @@ function Policies() {
   );
 }
 
-/** Administration: accounts, sign-in policies and the link to the hospital. */
+/** Administration: accounts, program settings, sign-in policies, keys and backup, the link to the hospital. */
 export function AdminPanel() {
   const canUsers = useCan('users.manage');
   const canSettings = useCan('settings.manage');
+  const canKeys = useCan('vault.keys');
   const canManageSync = useCan('sync.manage');
   const canReadSync = useCan('incidents.read');
   const canSync = canManageSync || canReadSync;
@@ -266,7 +269,9 @@ export function AdminPanel() {
     <section className="admin" aria-labelledby="admin-title">
       <h2 id="admin-title">Administration</h2>
       {canUsers && <Users />}
+      {canSettings && <ProgramSettingsPanel />}
       {canSettings && <Policies />}
+      {canKeys && <KeysPanel />}
       {canSync && <SyncPanel />}
     </section>
   );
