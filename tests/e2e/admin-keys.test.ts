@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../electron/core/clock';
+import { createLogger } from '../../electron/core/logger';
+import { restoreBackup, verifyRecoveryKey } from '../../electron/core/vault';
+import { launchChromium, startApp, type RunningApp } from './browser';
+import { ADMIN, setupVault, shot, signIn } from './flows';
+
+/**
+ * Administration's key operations and program settings end to end: the real core and a SQLCipher
+ * vault in a temp folder behind the preview bridge, driven in Chromium. The tests share one vault
+ * and run in order.
+ */
+describe('administration: keys, backup and program settings in the browser preview', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  let recoveryKey = '';
+  const scratch = mkdtempSync(join(tmpdir(), 'rsched-e2e-keys-'));
+  const clock = new ManualClock('2026-09-15T12:00:00Z');
+  const keys = (p: Page) => p.getByRole('region', { name: 'Keys & backup' });
+
+  beforeAll(async () => {
+    if (!existsSync(new URL('../../out/renderer/index.html', import.meta.url))) throw new Error('renderer not built: run "npm run build:renderer"');
+    app = await startApp({ clock, sweepEveryMs: 0 });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await page.goto(app.preview.url);
+    await page.getByRole('heading', { name: 'Set up Residency Scheduler' }).waitFor();
+    recoveryKey = await setupVault(page, { demo: false });
+    await page.getByRole('button', { name: 'I wrote it down' }).click();
+    await page.getByRole('heading', { name: 'Vault locked' }).waitFor();
+    await signIn(page, clock, ADMIN, {});
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).click();
+    await keys(page).getByTestId('vault-cipher').waitFor({ timeout: 30_000 });
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('shows what protects the vault and downloads a backup that restores with its passphrase', async () => {
+    const panel = keys(page);
+    expect(await panel.getByTestId('vault-cipher').textContent()).toBe('SQLCipher 4 (AES-256-CBC, HMAC-SHA512 per 4096-byte page)');
+    expect(await panel.getByRole('table', { name: 'Key slots' }).textContent()).toContain(ADMIN.username);
+    expect(await panel.getByTestId('last-backup').textContent()).toBe('never');
+
+    const form = page.getByRole('form', { name: 'Encrypted backup' });
+    await form.getByLabel('Your password').fill(ADMIN.password);
+    // A guessable passphrase is refused inline by the same policy as passwords.
+    await form.getByLabel('Backup passphrase', { exact: true }).fill('password1234567890');
+    await form.getByLabel('Repeat the passphrase').fill('password1234567890');
+    await form.getByRole('button', { name: 'Download backup' }).click();
+    const passphraseField = form.getByLabel('Backup passphrase', { exact: true });
+    await expect.poll(() => passphraseField.getAttribute('aria-invalid'), { timeout: 60_000 }).toBe('true');
+    await shot(page, 'admin-keys-weak-passphrase');
+
+    const passphrase = 'marble osprey kettle lantern 2207';
+    await form.getByLabel('Your password').fill(ADMIN.password);
+    await passphraseField.fill(passphrase);
+    await form.getByLabel('Repeat the passphrase').fill(passphrase);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), form.getByRole('button', { name: 'Download backup' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^vault-backup-.*\.rsbk$/);
+    const file = join(scratch, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(readFileSync(file).subarray(0, 8).toString('latin1')).toBe('RSCHEDBK');
+    await expect.poll(() => form.getByRole('status').textContent(), { timeout: 30_000 }).toContain('the recovery key or the passphrase');
+    await expect.poll(() => panel.getByTestId('last-backup').textContent(), { timeout: 30_000 }).not.toBe('never');
+    await shot(page, 'admin-keys-backup');
+
+    const restored = join(scratch, 'restored');
+    const result = await restoreBackup({ file, dir: restored, passphrase, clock, logger: createLogger({ level: 'error' }) });
+    expect(result.vaultId).toBe(app.core.accounts.vault().vaultId);
+  }, 240_000);
+
+  it('rekeys after the password is typed again, and shows the new recovery key once until it is confirmed', async () => {
+    const form = page.getByRole('form', { name: 'Replace the data key' });
+    await form.getByLabel('Your password (again)').fill('not the right password at all');
+    await form.getByLabel(/I understand/).check();
+    await form.getByRole('button', { name: 'Replace the data key' }).click();
+    await expect.poll(() => form.getByLabel('Your password (again)').getAttribute('aria-invalid'), { timeout: 60_000 }).toBe('true');
+    expect(await form.locator('p.error').textContent()).toContain('The current password is not correct');
+    expect(verifyRecoveryKey({ dir: app.dataDir, recoveryKey })).toBe(true);
+
+    await form.getByLabel('Your password (again)').fill(ADMIN.password);
+    await form.getByRole('button', { name: 'Replace the data key' }).click();
+    const shown = page.getByTestId('new-recovery-key');
+    await shown.waitFor({ timeout: 120_000 });
+    const groups = (await shown.locator('.rk-group').allTextContents()).map((g, i) => g.slice(String(i + 1).length));
+    const newKey = groups.join('-');
+    expect(newKey).not.toBe(recoveryKey);
+    expect(verifyRecoveryKey({ dir: app.dataDir, recoveryKey: newKey })).toBe(true);
+    expect(verifyRecoveryKey({ dir: app.dataDir, recoveryKey })).toBe(false);
+    await shot(page, 'admin-keys-new-recovery-key');
+
+    // A wrong group keeps the key on screen; the right one lets it go.
+    const input = page.locator('input[data-group]');
+    const group = Number(await input.getAttribute('data-group'));
+    await input.fill('ZZZZ');
+    await page.getByRole('button', { name: 'I wrote it down' }).click();
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    await input.fill(groups[group - 1] ?? '');
+    await page.getByRole('button', { name: 'I wrote it down' }).click();
+    await shown.waitFor({ state: 'detached' });
+    await keys(page).getByTestId('vault-cipher').waitFor();
+  }, 240_000);
+
+  it('edits the program settings with inline errors, and the top bar shows the new name', async () => {
+    const form = page.getByRole('form', { name: 'Program settings' });
+    const name = form.getByLabel('Program name');
+    await name.waitFor();
+    expect(await name.inputValue()).toBe('Synthetic Medicine Residency');
+    await name.fill('   ');
+    await form.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await form.getByRole('button', { name: 'Save program settings' }).click();
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Time zone').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('.field-error').allTextContents()).toContain('is not an IANA time zone');
+
+    await name.fill('Lakeshore Internal Medicine');
+    await form.getByLabel('Time zone').fill('America/Chicago');
+    await form.getByRole('button', { name: 'Save program settings' }).click();
+    await form.getByRole('status').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('header.topbar h1').textContent(), { timeout: 10_000 }).toBe('Lakeshore Internal Medicine');
+    await shot(page, 'admin-program-settings');
+  }, 120_000);
+});
