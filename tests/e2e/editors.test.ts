@@ -99,6 +99,9 @@ describe('editors, emergency access and password recovery in the browser preview
     expect(await row.textContent()).toContain('Resident A01');
     expect(await page.getByTestId('expired-count').textContent()).toBe('1 expired');
     await shot(page, 'credentials-expired');
+    // The person's row in the directory carries the flag too.
+    await page.getByRole('tablist', { name: 'People' }).getByRole('tab', { name: 'People' }).click();
+    await page.locator('table.records tr', { hasText: 'Resident A01' }).locator('[data-expired-credentials="1"]').waitFor();
   });
 
   it('adds a coverage rule to a shift type and lists it; a maximum below the minimum is refused inline', async () => {

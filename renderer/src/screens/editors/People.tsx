@@ -5,6 +5,8 @@ import { useSchedule } from '../../state/schedule';
 import { call, useCan } from '../../state/session';
 import { useUi } from '../../state/ui';
 import { CredentialsEditor } from './Credentials';
+import { useRemoteList } from './editor-kit';
+import { credentialState, todayIn } from './records';
 import { EditorTabs } from './Tabs';
 
 const FIELDS: FieldSpec[] = [
@@ -37,6 +39,21 @@ function PeopleList() {
   const reload = useSchedule((s) => s.reloadList);
   const canEdit = useCan('people.edit');
   const showHours = useUi((s) => s.showHours);
+  const timeZone = useSchedule((s) => s.program?.timeZone);
+  const { items: credentials } = useRemoteList(() => call(api.credentials.list({})), []);
+  const today = todayIn(timeZone);
+  const credentialsOf = (personId: string) => {
+    const own = credentials.filter((c) => c.personId === personId);
+    const expired = own.filter((c) => credentialState(c, today) === 'expired').length;
+    if (own.length === 0) return '';
+    return expired ? (
+      <span className="pill danger" data-expired-credentials={expired}>
+        {own.length} ({expired} expired)
+      </span>
+    ) : (
+      own.length
+    );
+  };
   const sorted = [...people].sort((a, b) => a.kind.localeCompare(b.kind) || (a.pgy ?? 0) - (b.pgy ?? 0) || a.displayName.localeCompare(b.displayName, undefined, { numeric: true }));
   return (
     <RecordEditor<Person>
@@ -49,6 +66,7 @@ function PeopleList() {
         { label: 'PGY', render: (p) => p.pgy ?? '' },
         { label: 'Email', render: (p) => p.email ?? '' },
         { label: 'Active', render: (p) => (p.active ? 'yes' : 'no') },
+        { label: 'Credentials', render: (p) => credentialsOf(p.id) },
       ]}
       fields={FIELDS}
       schema={Person}
