@@ -52,6 +52,7 @@ export function PurgePanel() {
       {preview && (
         <div data-testid="purge-preview">
           <PurgeTable result={preview} caption={`Would be destroyed (as of ${when(preview.at)})`} />
+          {preview.syncedSize === 0 && <p className="small muted">This workstation has not synced with the hospital yet: everything is held until the server acknowledges it.</p>}
           {total === 0 ? (
             <p role="status">Nothing has expired: there is nothing to purge.</p>
           ) : (
