@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpAt } from '../../electron/core/accounts/mfa';
 import { ManualClock } from '../../electron/core/clock';
 import { openScheduleStore } from '../../electron/core/schedule/store';
 import { launchChromium, startApp, type RunningApp } from './browser';
@@ -16,6 +17,7 @@ describe('editors, emergency access and password recovery in the browser preview
   let browser: Browser;
   let page: Page;
   let recoveryKey = '';
+  const adminMfa: { value: string | null } = { value: null };
   const clock = new ManualClock('2026-09-15T12:00:00Z');
   const RESIDENT = { username: 'res.a05', password: 'marble orchid bicycle canyon 2207' };
   const COORDINATOR = { username: 'coord.e2e', password: 'saffron glacier pocket meadow 3318' };
@@ -62,7 +64,7 @@ describe('editors, emergency access and password recovery in the browser preview
     recoveryKey = await setupVault(page, { demo: true });
     await page.getByRole('button', { name: 'I wrote it down' }).click();
     await page.getByRole('heading', { name: 'Vault locked' }).waitFor();
-    await signIn(page, clock, ADMIN, { mfaSecret: { value: null } });
+    await signIn(page, clock, ADMIN, { mfaSecret: adminMfa });
     await page.getByTestId('notice').filter({ hasText: 'Demo program loaded' }).waitFor({ timeout: 90_000 });
   }, 180_000);
   afterAll(async () => {
@@ -195,6 +197,29 @@ describe('editors, emergency access and password recovery in the browser preview
     await p.getByRole('button', { name: 'End emergency access' }).click();
     await pill.waitFor({ state: 'detached' });
     await p.getByRole('button', { name: 'Request emergency access…' }).waitFor();
+  });
+
+  it('starts emergency access approved by an administrator at the same computer (password and authenticator code)', async () => {
+    const p = coordinator;
+    const pill = p.locator('header.topbar .pill.danger', { hasText: 'Emergency access until' });
+    await p.getByRole('button', { name: 'Request emergency access…' }).click();
+    const form = p.getByRole('form', { name: 'Request emergency access' });
+    await form.getByLabel('Reason', { exact: true }).fill('Night coordinator needs the leave list for a deployment recall');
+    await form.getByLabel('An administrator at this computer').check();
+    await form.getByLabel("Administrator's user name").fill(ADMIN.username);
+    await form.getByLabel("Administrator's password").fill('not the password at all');
+    await form.getByRole('button', { name: 'Start emergency access' }).click();
+    await expect.poll(() => form.getByRole('alert').last().textContent()).toContain('Emergency access was not approved');
+    expect(await pill.count()).toBe(0);
+
+    // The administrator's code of the sign-in step was used; a later one is accepted.
+    clock.advance(60_000);
+    await form.getByLabel("Administrator's password").fill(ADMIN.password);
+    await form.getByLabel("Administrator's authenticator code").fill(await totpAt(adminMfa.value ?? '', clock.nowMs()));
+    await form.getByRole('button', { name: 'Start emergency access' }).click();
+    await pill.waitFor();
+    await p.getByRole('button', { name: 'End emergency access' }).click();
+    await pill.waitFor({ state: 'detached' });
   });
 
   it('resets a forgotten password with the recovery key, then signs in with the new one', async () => {
