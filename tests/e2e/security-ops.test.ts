@@ -87,6 +87,8 @@ describe('security operations in the browser preview', () => {
     await assessment.getByLabel('Finding').selectOption('not_acquired');
     await assessment.getByLabel('Mitigation').selectOption('complete');
     await assessment.getByLabel('Notes on factor 4').fill('Passwords of the targeted accounts reset; no sign-in succeeded.');
+    // The conclusion is shown before it is recorded, from the same shared rule the core applies.
+    expect(await page.getByTestId('determination-preview').textContent()).toContain('Breach (notification required)');
     await assessment.getByRole('button', { name: 'Record the assessment' }).click();
     await assessment.getByRole('status').filter({ hasText: 'Assessment recorded.' }).waitFor();
     // An unknown outsider is not obligated to protect PHI, so the presumption of a breach stands.

@@ -7,6 +7,7 @@ import { call, useCan } from '../../state/session';
 import { severityClass, when } from './format';
 import { ReasonForm } from './ReasonForm';
 import { useSecurityUi } from './store';
+import { userLabel, useUsers } from './use-user-names';
 
 type Decision = 'acknowledged' | 'dismissed';
 
@@ -18,6 +19,7 @@ export function AlertsList() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [deciding, setDeciding] = useState<{ id: string; status: Decision } | null>(null);
+  const users = useUsers();
 
   const refresh = useCallback(() => {
     call(api.alerts.list(status ? { status } : {})).then(
@@ -85,7 +87,7 @@ export function AlertsList() {
           <tbody>
             {alerts.map((a) => (
               <Fragment key={a.id}>
-                <AlertRow alert={a} canManage={canManage} busy={busy} onDecide={(s) => setDeciding({ id: a.id, status: s })} />
+                <AlertRow alert={a} who={a.userId ? userLabel(users, a.userId) : null} canManage={canManage} busy={busy} onDecide={(s) => setDeciding({ id: a.id, status: s })} />
                 {deciding?.id === a.id && (
                   <tr>
                     <td colSpan={6}>
@@ -113,7 +115,7 @@ export function AlertsList() {
   );
 }
 
-function AlertRow({ alert: a, canManage, busy, onDecide }: { alert: SecurityAlert; canManage: boolean; busy: boolean; onDecide(s: Decision): void }) {
+function AlertRow({ alert: a, who, canManage, busy, onDecide }: { alert: SecurityAlert; who: string | null; canManage: boolean; busy: boolean; onDecide(s: Decision): void }) {
   const openFromAlerts = useSecurityUi((s) => s.openFromAlerts);
   const showIncident = useSecurityUi((s) => s.showIncident);
   const workable = a.status === 'open' || a.status === 'acknowledged';
@@ -124,7 +126,7 @@ function AlertRow({ alert: a, canManage, busy, onDecide }: { alert: SecurityAler
       </td>
       <td>
         {a.title}
-        <div className="small muted">{a.rule}{a.userId ? ` · user ${a.userId}` : ''}</div>
+        <div className="small muted">{a.rule}{who ? ` · ${who}` : ''}</div>
       </td>
       <td>{when(a.occurredAt)}</td>
       <td>{a.count}</td>

@@ -10,11 +10,13 @@ import { NotificationPlan } from './NotificationPlan';
 import { RiskAssessmentForm } from './RiskAssessmentForm';
 import { StatusChange } from './StatusChange';
 import { useSecurityUi } from './store';
+import { userLabel, useUsers } from './use-user-names';
 
 /** One incident: its clocks, the affected count, the four-factor assessment, status and drafts. */
 export function IncidentDetail({ id }: { id: string }) {
   const canManage = useCan('incidents.manage');
   const back = useSecurityUi((s) => s.showIncident);
+  const users = useUsers();
   const [incident, setIncident] = useState<IncidentView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
@@ -49,6 +51,8 @@ export function IncidentDetail({ id }: { id: string }) {
         <dd>
           {when(incident.window.from)} – {when(incident.window.to)}
         </dd>
+        <dt>Users involved</dt>
+        <dd>{incident.actorUserIds.length > 0 ? incident.actorUserIds.map((u) => userLabel(users, u)).join(', ') : 'none named'}</dd>
         {incident.determination && (
           <>
             <dt>Determination</dt>

@@ -1,11 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { PHI_ELEMENTS, type IncidentView } from '../../../../shared/security/incidents';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { determine, PHI_ELEMENTS, type IncidentView } from '../../../../shared/security/incidents';
 import { api } from '../../api/client';
 import { CheckField, FormError, SelectField, TextArea } from '../../components/Field';
 import { callFieldErrors, messageOf, type FieldErrors } from '../../lib/errors';
 import { call } from '../../state/session';
 import { draftOf, ELEMENT_LABELS, FINDINGS, LIKELIHOOD, MITIGATION, RECIPIENTS, validateDraft, type AssessmentDraft } from './assessment-model';
-import { when } from './format';
+import { DETERMINATION_LABELS, when } from './format';
 
 type Factor = Exclude<keyof AssessmentDraft, 'encryptedKeyUncompromised'>;
 
@@ -39,6 +39,11 @@ export function RiskAssessmentForm({ incident, readOnly, onSaved }: { incident: 
     setSaved(false);
     setD((o) => ({ ...o, [k]: { ...o[k], ...patch } }));
   };
+  // What the core will conclude, shown before recording (the same shared rule).
+  const preview = useMemo(() => {
+    const v = validateDraft(incident.id, d);
+    return v.ok ? determine(v.assessment) : null;
+  }, [incident.id, d]);
   const n = d.natureAndExtent;
   const u = d.unauthorizedPerson;
 
@@ -114,6 +119,11 @@ export function RiskAssessmentForm({ incident, readOnly, onSaved }: { incident: 
           }}
         />
       </fieldset>
+      {!readOnly && preview && (
+        <p className="small" data-testid="determination-preview">
+          If recorded as it stands: <strong>{DETERMINATION_LABELS[preview.determination]}</strong> — {preview.reasons.join('; ')}.
+        </p>
+      )}
       <FormError text={error} />
       {Object.keys(errors).length > 0 && !error && (
         <p role="alert" className="error">
