@@ -73,6 +73,7 @@ describe('security operations in the browser preview', () => {
     const deadline = (await page.getByTestId('incident-deadline').textContent()) ?? '';
     expect(deadline).toContain('2026-11-14');
     expect(deadline).toContain('60 days left');
+    await shot(page, 'security-incident-opened');
 
     // The assessment refuses undecided factors, inline.
     const assessment = page.getByRole('form', { name: /Risk assessment/ });
