@@ -32,6 +32,69 @@ export class RowDp {
   private readonly units: Int32Array; // value -> minutes / g
   private readonly g: number;
   private readonly dayOff: Uint8Array;
+  // Buffers reused across solves (a solve leaves bufA/bufB all Infinity).
+  private bufA = new Float64Array(0);
+  private bufB = new Float64Array(0);
+  private listA = new Int32Array(0);
+  private listB = new Int32Array(0);
+  private entA = new Int32Array(0);
+  private entB = new Int32Array(0);
+  private pos = new Int32Array(0);
+  private entPrev = new Int32Array(1 << 16);
+  private entVal = new Int32Array(1 << 16);
+  private boundBuf = new Int32Array(0);
+
+  private ensure(nStates: number): void {
+    if (this.bufA.length < nStates) {
+      this.bufA = new Float64Array(nStates).fill(Infinity);
+      this.bufB = new Float64Array(nStates).fill(Infinity);
+      this.listA = new Int32Array(nStates);
+      this.listB = new Int32Array(nStates);
+      this.entA = new Int32Array(nStates);
+      this.entB = new Int32Array(nStates);
+      this.pos = new Int32Array(nStates);
+    }
+  }
+
+  /**
+   * bound[t * K + k]: the most minute units days a+t..b can add after a run state k at day a+t-1
+   * (k < cmax: a work run of k+1 days; else an off run of k-cmax+1 days, the last one meaning "long
+   * enough"). A relaxation (minimum run lengths of work, weekends, shift types and the right context
+   * are ignored), so pruning with it never loses a feasible row; on tight rows it keeps the DP to a
+   * narrow band of minutes, which is what makes whole-year rows solvable.
+   */
+  private suffixBound(e: number, a: number, b: number, allowed: Int32Array): Int32Array {
+    const st = this.instance.staff[e]!;
+    const cmax = st.maxConsecutiveShifts;
+    const offMin = st.minConsecutiveDaysOff;
+    const offTop = Math.max(1, offMin);
+    const K = cmax + offTop;
+    const len = b - a + 1;
+    if (this.boundBuf.length < (len + 1) * K) this.boundBuf = new Int32Array((len + 1) * K);
+    const g = this.boundBuf;
+    let maxUnit = 0;
+    for (let i = 0; i < allowed.length; i++) maxUnit = Math.max(maxUnit, this.units[allowed[i]!]!);
+    g.fill(0, len * K, (len + 1) * K);
+    const base = e * this.H;
+    for (let t = len - 1; t >= 0; t--) {
+      const open = this.dayOff[base + a + t] !== 1;
+      const row = t * K;
+      const nextRow = (t + 1) * K;
+      for (let k = 0; k < K; k++) {
+        const working = k < cmax;
+        const r = working ? k + 1 : k - cmax + 1;
+        // Off today.
+        let best = g[nextRow + (working ? cmax : cmax + Math.min(r + 1, offTop) - 1)]!;
+        // Work today.
+        if (open && cmax > 0) {
+          if (working && r + 1 <= cmax) best = Math.max(best, maxUnit + g[nextRow + r]!);
+          else if (!working && r >= offMin) best = Math.max(best, maxUnit + g[nextRow]!);
+        }
+        g[row + k] = best;
+      }
+    }
+    return g;
+  }
 
   constructor(private readonly instance: NrpInstance) {
     const S = instance.shifts.length;
@@ -70,6 +133,7 @@ export class RowDp {
     allowed: Int32Array,
     budget?: WindowBudget,
     maxStates = 4_000_000,
+    maxEntries = 8_000_000,
   ): Int32Array | null {
     const { H, S, C } = this;
     const S1 = S + 1;
@@ -107,13 +171,26 @@ export class RowDp {
     const Wn = Wcap + 1;
     const len = b - a + 1;
     const nStates = C * R * 2 * M * Wn;
-    if (nStates * len > maxStates) return null;
+    if (nStates > maxStates) return null;
     const idx = (c: number, r: number, z: number, m: number, w: number): number => (((c * R + r) * 2 + z) * M + m) * Wn + w;
 
-    let cur = new Float64Array(nStates).fill(Infinity);
-    let nxt = new Float64Array(nStates).fill(Infinity);
-    const backState = new Int32Array(nStates * len).fill(-1);
-    const backValue = new Int32Array(nStates * len);
+    this.ensure(nStates);
+    let cur = this.bufA;
+    let nxt = this.bufB;
+    let curList = this.listA;
+    let nxtList = this.listB;
+    let curEnt = this.entA;
+    let nxtEnt = this.entB;
+    const pos = this.pos;
+    let curCount = 0;
+    let nxtCount: number;
+    // Back pointers only for reached states: entry k holds the previous day's entry and the value.
+    let entPrev = this.entPrev;
+    let entVal = this.entVal;
+    let entries = 0;
+    const bound = this.suffixBound(e, a, b, allowed);
+    const K = cmax + Math.max(1, offMin);
+    const offTop = Math.max(1, offMin);
 
     // Initial state: the run ending at a-1 (fixed), or a virtual start before day 0.
     const prevVal = a > 0 ? cell(a - 1) : -1;
@@ -130,16 +207,65 @@ export class RowDp {
       if (working && a - s > cmax) return null;
     }
     const startWork = prevVal > 0;
-    cur[idx(prevClass, r0, z0, 0, 0)] = 0;
+    const s0 = idx(prevClass, r0, z0, 0, 0);
+    cur[s0] = 0;
+    curEnt[curCount] = entries;
+    entPrev[entries] = -1;
+    entVal[entries++] = 0;
+    curList[curCount++] = s0;
+
+    // Values that lead to the same state from every state (same class, same minutes, forbidden after
+    // the same classes) differ only in cost: per day only the cheapest of each such group is tried.
+    const groupKey = (v: number): string => {
+      let k = `${this.cls[v]}:${this.units[v]}:`;
+      for (let c = 0; c < C; c++) k += this.forbidAfterClass[c * S1 + v];
+      return k;
+    };
+    const groupMap = new Map<string, number[]>();
+    for (let i = 0; i < allowed.length; i++) {
+      const v = allowed[i]!;
+      const k = groupKey(v);
+      const g = groupMap.get(k);
+      if (g) g.push(v);
+      else groupMap.set(k, [v]);
+    }
+    const groups = [...groupMap.values()];
+    const cand = new Int32Array(groups.length);
 
     for (let d = a; d <= b; d++) {
-      nxt.fill(Infinity);
+      nxtCount = 0;
       const t = d - a;
+      const bt = (t + 1) * K;
+      let nCand = 0;
+      for (const g of groups) {
+        let bv = g[0]!;
+        for (let i = 1; i < g.length; i++) if (cost[t * S1 + g[i]!]! < cost[t * S1 + bv]!) bv = g[i]!;
+        if (this.dayOff[base + d] === 1 && bv !== 0) continue;
+        cand[nCand++] = bv;
+      }
       const dow = d % 7;
-      const off = this.dayOff[base + d] === 1;
-      for (let s = 0; s < nStates; s++) {
+      if (entries + nStates > entPrev.length) {
+        // Grow the entry arrays (or give up on a neighbourhood too large to be worth it).
+        if (entPrev.length >= maxEntries) {
+          for (let li = 0; li < curCount; li++) cur[curList[li]!] = Infinity;
+          return null;
+        }
+        const size = Math.min(maxEntries, Math.max(entPrev.length * 2, entries + nStates));
+        const p2 = new Int32Array(size);
+        p2.set(entPrev.subarray(0, entries));
+        const v2 = new Int32Array(size);
+        v2.set(entVal.subarray(0, entries));
+        this.entPrev = entPrev = p2;
+        this.entVal = entVal = v2;
+        if (entries + nStates > size) {
+          for (let li = 0; li < curCount; li++) cur[curList[li]!] = Infinity;
+          return null;
+        }
+      }
+      for (let li = 0; li < curCount; li++) {
+        const s = curList[li]!;
         const v0 = cur[s]!;
-        if (v0 === Infinity) continue;
+        const ce = curEnt[li]!;
         let rest = s;
         const w = rest % Wn;
         rest = (rest - w) / Wn;
@@ -152,9 +278,8 @@ export class RowDp {
         const prevWorking = d === a ? startWork : c !== 0;
         // In the virtual start state (a == 0) there is no previous run: r == 0.
         const fresh = d === 0;
-        for (let i = 0; i < allowed.length; i++) {
-          const nv = allowed[i]!;
-          if (off && nv !== 0) continue;
+        for (let i = 0; i < nCand; i++) {
+          const nv = cand[i]!;
           const working = nv !== 0;
           if (working && c !== 0 && !fresh && this.forbidAfterClass[c * S1 + nv]) continue;
           let nr: number;
@@ -174,6 +299,12 @@ export class RowDp {
           }
           const nm = m + this.units[nv]!;
           if (nm > hi) continue;
+          // Prune states that cannot reach the minimum: the suffix bound is the most work the
+          // remaining days allow from this run state.
+          if (nm < lo) {
+            const k = working ? Math.min(nr, cmax) - 1 : cmax + (nz ? offTop : Math.min(nr, offTop)) - 1;
+            if (nm + bound[bt + k]! < lo) continue;
+          }
           // A weekend is counted once: on its Sunday when that is in the window (Saturday is then the
           // previous value), else on its Saturday at the window's end (Sunday fixed or past the horizon).
           let nw = w;
@@ -185,16 +316,34 @@ export class RowDp {
           if (nw > Wcap) continue;
           const ns = idx(this.cls[nv]!, nr, nz, nm, nw);
           const val = v0 + cost[t * S1 + nv]!;
-          if (val < nxt[ns]!) {
+          const old = nxt[ns]!;
+          if (val < old) {
+            let en: number;
+            if (old === Infinity) {
+              en = entries++;
+              pos[ns] = nxtCount;
+              nxtEnt[nxtCount] = en;
+              nxtList[nxtCount++] = ns;
+            } else {
+              en = nxtEnt[pos[ns]!]!;
+            }
             nxt[ns] = val;
-            backState[t * nStates + ns] = s;
-            backValue[t * nStates + ns] = nv;
+            entPrev[en] = ce;
+            entVal[en] = nv;
           }
         }
       }
+      for (let li = 0; li < curCount; li++) cur[curList[li]!] = Infinity;
       const tmp = cur;
       cur = nxt;
       nxt = tmp;
+      const tl = curList;
+      curList = nxtList;
+      nxtList = tl;
+      const te = curEnt;
+      curEnt = nxtEnt;
+      nxtEnt = te;
+      curCount = nxtCount;
     }
 
     // Close the last run against the fixed cells after b, then pick the best feasible end state.
@@ -210,8 +359,10 @@ export class RowDp {
       rightToEnd = s === H - 1;
     }
     let bestS = -1;
+    let bestE = -1;
     let bestV = Infinity;
-    for (let s = 0; s < nStates; s++) {
+    for (let li = 0; li < curCount; li++) {
+      const s = curList[li]!;
       const v0 = cur[s]!;
       if (v0 >= bestV) continue;
       let rest = s;
@@ -239,14 +390,16 @@ export class RowDp {
         }
       }
       bestS = s;
+      bestE = curEnt[li]!;
       bestV = v0;
     }
+    for (let li = 0; li < curCount; li++) cur[curList[li]!] = Infinity;
     if (bestS < 0) return null;
     const out = new Int32Array(len);
-    let s = bestS;
+    let en = bestE;
     for (let t = len - 1; t >= 0; t--) {
-      out[t] = backValue[t * nStates + s]!;
-      s = backState[t * nStates + s]!;
+      out[t] = entVal[en]!;
+      en = entPrev[en]!;
     }
     return out;
   }

@@ -28,6 +28,8 @@ export class RowReoptimizer {
 
   private readonly limits: Int32Array[];
   private readonly counts: Int32Array;
+  /** Whether the last `propose` found a feasible row (it may equal the current one). */
+  lastSolved = false;
 
   /**
    * Per-shift-type maxima are not in the DP state (it would multiply it by every count); instead a
@@ -42,7 +44,7 @@ export class RowReoptimizer {
     for (let v = 1; v < S1; v++) {
       if (outside[v]! >= limit[v]!) for (let t = 0; t <= b - a; t++) this.cost[t * S1 + v] = 1e9;
     }
-    for (let round = 0; round < 6; round++) {
+    for (let round = 0; round < 10; round++) {
       const best = this.dp.solve(e, a, b, values, this.cost, this.ctx.allowed[e]!, budget);
       if (!best) return null;
       this.counts.set(outside);
@@ -51,7 +53,7 @@ export class RowReoptimizer {
       for (let v = 1; v < S1; v++) {
         if (this.counts[v]! <= limit[v]!) continue;
         ok = false;
-        const price = 20 * (round + 1) * (round + 1);
+        const price = 20 * 2 ** round;
         for (let t = 0; t <= b - a; t++) this.cost[t * S1 + v]! += price;
       }
       if (ok) return best;
@@ -59,8 +61,8 @@ export class RowReoptimizer {
     return null;
   }
 
-  /** Fills `out` with the changes turning row e on [a, b] into its best; false if none/unchanged. */
-  propose(values: Int32Array, e: number, a: number, b: number, out: ChangeSet, noise = 0, rng?: Rng, budget?: WindowBudget): boolean {
+  /** Per day and value on [a, b]: request cost plus the marginal cover cost of member e holding it. */
+  private fillCosts(values: Int32Array, e: number, a: number, b: number, noise: number, rng?: Rng): void {
     const { H, S1 } = this;
     const row = this.model.rows[e]!;
     for (let d = a; d <= b; d++) {
@@ -77,7 +79,14 @@ export class RowReoptimizer {
         this.cost[t * S1 + v] = c;
       }
     }
+  }
+
+  /** Fills `out` with the changes turning row e on [a, b] into its best; false if none/unchanged. */
+  propose(values: Int32Array, e: number, a: number, b: number, out: ChangeSet, noise = 0, rng?: Rng, budget?: WindowBudget): boolean {
+    const H = this.H;
+    this.fillCosts(values, e, a, b, noise, rng);
     const best = this.solveWithShiftLimits(values, e, a, b, budget);
+    this.lastSolved = best !== null;
     if (!best) return false;
     for (let d = a; d <= b; d++) {
       const nv = best[d - a]!;
