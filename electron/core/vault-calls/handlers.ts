@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AuditActor } from '../../../shared/audit/entry';
 import type { KeySlotView, VaultInfoView, vaultCalls } from '../../../shared/contract/vault';
 import { AppError } from '../../../shared/errors';
-import { enforcePolicy } from '../accounts/passwords';
+import { normalizePassword } from '../../../shared/accounts/password-policy';
 import { listUsers, type UserRow } from '../accounts/user-store';
 import { userSlotId } from '../accounts/vault-port';
 import { recordOutcome } from '../db/unit-of-work';
@@ -114,6 +114,11 @@ function recordFailure(deps: VaultCallDeps, actor: AuditActor, action: 'vault.ba
   });
 }
 
+/** Lets other IPC calls run between two synchronous steps of a long operation. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> {
   return {
     'vault.info': (_input, ctx) => {
@@ -128,10 +133,10 @@ export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> 
       const file = join(v.dir, `${DOWNLOAD_PREFIX}${randomUUID()}`);
       try {
         await deps.reauthenticate(ctx.caller, input.currentPassword, ctx.correlationId);
-        // A passphrase is a password for the whole vault's contents: same policy as accounts.
-        const passphrase = input.passphrase === undefined ? undefined : enforcePolicy(input.passphrase, { mfa: false, context: deps.secretContext(ctx.caller) }, 'passphrase');
-        // The snapshot and its encryption run in a worker thread (vault/heavy.ts).
-        await v.backup(file, passphrase === undefined ? {} : { passphrase });
+        // A passphrase is a password for the whole vault's contents: the accounts' password policy
+        // holds, checked with the snapshot and its encryption in a worker thread (vault/heavy.ts).
+        const passphrase = input.passphrase === undefined ? undefined : normalizePassword(input.passphrase);
+        await v.backup(file, passphrase === undefined ? {} : { passphrase, passphrasePolicy: { context: deps.secretContext(ctx.caller) } });
         const bytes = await readFile(file);
         const createdAt = ctx.services.clock.now().toISOString();
         const opensWith: Array<'recovery-key' | 'passphrase'> = [];
@@ -158,7 +163,9 @@ export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> 
         // The administrator's own slot follows the new key with the password just checked (the
         // vault may have been unlocked by someone else's slot); every other account needs a reset.
         const { recoveryKey } = await v.rekey({ keep: { slotId: userSlotId(user.id), password: input.currentPassword } });
+        await nextTurn();
         const ws = deps.workspace(); // rekey replaced the connection: the entry goes into the rekeyed database
+        await nextTurn();
         const needing = slotViews(v.listSlots(), listUsers(ws.db)).filter((s) => s.needsReset);
         ws.unit(actor, (tx) =>
           tx.record({

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rena
 import { open as openFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { checkPassword, PASSWORD_PROBLEM_MESSAGES } from '../../../shared/accounts/password-policy';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../clock';
@@ -130,8 +131,19 @@ export async function writeBackup(opts: {
   clock: Clock;
   schemaVersion: number;
   sinkFactory?: BackupSinkFactory | undefined;
+  /** Holds the passphrase to the account password policy (words it may not contain); in the worker, as the check takes ~0.5 s. */
+  passphrasePolicy?: { context: readonly string[] } | undefined;
 }): Promise<void> {
   const policy = opts.policy ?? PRODUCTION_KDF;
+  if (opts.passphrase !== undefined && opts.passphrasePolicy) {
+    const verdict = checkPassword(opts.passphrase, { mfa: false, context: opts.passphrasePolicy.context });
+    if (!verdict.ok) {
+      throw new AppError('WEAK_PASSWORD', undefined, {
+        issues: verdict.problems.map((p) => ({ path: 'passphrase', message: PASSWORD_PROBLEM_MESSAGES[p] })),
+        details: { minLength: verdict.minLength },
+      });
+    }
+  }
   const recoverySlot = opts.keystore.slots.find((s) => s.kind === 'recovery' && s.wrap !== null) ?? null;
   if (!recoverySlot && !opts.passphrase) {
     throw new AppError('BAD_INPUT', 'This vault has no usable recovery key: give a backup passphrase or replace the recovery key first.');
@@ -310,6 +322,40 @@ async function backupKey(header: BackupHeader, cred: { recoveryKey?: string | un
   throw new AppError('BAD_INPUT', 'Give the recovery key or the backup passphrase.');
 }
 
+const STAGING = /\.restore-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function stagingPrefix(dir: string): string {
+  return `${basename(dir.replace(/[\\/]+$/, ''))}.restore-`;
+}
+
+/**
+ * Removes staging folders (`<dir>.restore-<uuid>`) that a restore interrupted by a crash or power
+ * loss left beside `dir`. They hold a backup's database (still SQLCipher-encrypted) and keystore,
+ * of no use once their restore is gone. Returns the names removed.
+ */
+export function sweepRestoreStaging(dir: string, logger: Logger): string[] {
+  const parent = dirname(dir.replace(/[\\/]+$/, ''));
+  const prefix = stagingPrefix(dir);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !STAGING.test(name)) continue;
+    try {
+      rmSync(join(parent, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch (err) {
+      logger.warn('could not remove a restore staging folder', { folder: name, err });
+    }
+  }
+  if (removed.length > 0) logger.warn('removed staging folders of an interrupted restore', { count: removed.length });
+  return removed;
+}
+
 export interface RestoreResult {
   vaultId: string;
   /** Where the vault that was replaced now lives (only with replaceExisting). */
@@ -335,6 +381,7 @@ export async function restoreBackup(opts: {
   const policy = opts.kdfPolicy ?? PRODUCTION_KDF;
   if (!existsSync(opts.file)) throw new AppError('NOT_FOUND', 'The backup file was not found.');
   if (vaultExists(opts.dir) && !opts.replaceExisting) throw new AppError('VAULT_EXISTS');
+  sweepRestoreStaging(opts.dir, opts.logger);
   const fd = openSync(opts.file, 'r');
   const staging = `${opts.dir.replace(/[\\/]+$/, '')}.restore-${randomUUID()}`;
   let dek: Buffer | null = null;

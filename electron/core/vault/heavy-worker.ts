@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../../../shared/errors';
+import { AppError, type IssueDetail } from '../../../shared/errors';
 import { writeBackup } from './backup';
 import type { KdfPolicy } from './kdf';
 import type { KeystoreBody } from './keystore';
-import { rekeyCopy } from './rekey-file';
+import { checkpointFile, rekeyCopy, type CheckpointMode } from './rekey-file';
 
 /**
  * Vault worker: one heavy, path-based step per thread (VACUUM INTO snapshot + encryption for a
@@ -17,15 +17,28 @@ export type HeavyJob =
       keystore: KeystoreBody;
       toFile: string;
       passphrase?: string;
+      passphrasePolicy?: { context: string[] };
       policy: KdfPolicy;
       createdAt: string;
       schemaVersion: number;
     }
-  | { job: 'rekeyCopy'; dbPath: string; oldDek: Uint8Array; newDek: Uint8Array; tmpPath: string; readyPath: string };
+  | { job: 'rekeyCopy'; dbPath: string; oldDek: Uint8Array; newDek: Uint8Array; tmpPath: string; readyPath: string }
+  | { job: 'checkpoint'; dbPath: string; dek: Uint8Array; mode: CheckpointMode };
 
-export type HeavyReply = { type: 'done' } | { type: 'error'; code: string | null; message: string; details?: Record<string, number | string | boolean> };
+export type HeavyReply =
+  | { type: 'done' }
+  | { type: 'error'; code: string | null; message: string; details?: Record<string, number | string | boolean>; issues?: IssueDetail[] };
 
 async function run(job: HeavyJob): Promise<void> {
+  if (job.job === 'checkpoint') {
+    const dek = Buffer.from(job.dek.buffer, job.dek.byteOffset, job.dek.byteLength);
+    try {
+      checkpointFile(job.dbPath, dek, job.mode);
+    } finally {
+      dek.fill(0);
+    }
+    return;
+  }
   if (job.job === 'backup') {
     const dek = Buffer.from(job.dek.buffer, job.dek.byteOffset, job.dek.byteLength);
     try {
@@ -36,6 +49,7 @@ async function run(job: HeavyJob): Promise<void> {
         keystore: job.keystore,
         toFile: job.toFile,
         passphrase: job.passphrase,
+        passphrasePolicy: job.passphrasePolicy,
         policy: job.policy,
         clock: { now: () => at, nowMs: () => at.getTime() },
         schemaVersion: job.schemaVersion,
@@ -62,7 +76,7 @@ if (port) {
     (err: unknown) => {
       const reply: HeavyReply =
         err instanceof AppError
-          ? { type: 'error', code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }
+          ? { type: 'error', code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}), ...(err.issues ? { issues: err.issues } : {}) }
           : { type: 'error', code: null, message: err instanceof Error ? err.message : String(err) };
       port.postMessage(reply);
     },

@@ -4,7 +4,7 @@ import { spawnWorker } from '../workers/spawn';
 import type { writeBackup } from './backup';
 import type { HeavyJob, HeavyReply } from './heavy-worker';
 import { PRODUCTION_KDF } from './kdf';
-import type { rekeyCopy } from './rekey-file';
+import type { CheckpointMode, rekeyCopy } from './rekey-file';
 
 /**
  * The vault's heavy steps, run in a worker thread so the app's main process keeps answering IPC
@@ -15,6 +15,8 @@ import type { rekeyCopy } from './rekey-file';
 export interface VaultOffload {
   writeBackup: typeof writeBackup;
   rekeyCopy: typeof rekeyCopy;
+  /** A WAL checkpoint from the worker's own connection (the app's then closes quickly). */
+  checkpoint(opts: { dbPath: string; dek: Buffer; mode: CheckpointMode }): Promise<void>;
 }
 
 function runJob(job: HeavyJob, transfer: ArrayBuffer[]): Promise<void> {
@@ -37,7 +39,11 @@ function runJob(job: HeavyJob, transfer: ArrayBuffer[]): Promise<void> {
       if (m.type === 'done') finish(resolve);
       else
         finish(() =>
-          reject(m.code ? new AppError(m.code as ErrorCode, m.message, m.details ? { details: m.details } : {}) : new Error(`vault worker failed: ${m.message}`)),
+          reject(
+            m.code
+              ? new AppError(m.code as ErrorCode, m.message, { ...(m.details ? { details: m.details } : {}), ...(m.issues ? { issues: m.issues } : {}) })
+              : new Error(`vault worker failed: ${m.message}`),
+          ),
         );
     });
     worker.once('error', (err) => finish(() => reject(err)));
@@ -60,12 +66,17 @@ export const workerOffload: VaultOffload = {
         keystore: opts.keystore,
         toFile: opts.toFile,
         ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
+        ...(opts.passphrasePolicy ? { passphrasePolicy: { context: [...opts.passphrasePolicy.context] } } : {}),
         policy: opts.policy ?? PRODUCTION_KDF,
         createdAt: opts.clock.now().toISOString(),
         schemaVersion: opts.schemaVersion,
       },
       [dek.buffer as ArrayBuffer],
     );
+  },
+  async checkpoint(opts) {
+    const dek = copyKey(opts.dek);
+    await runJob({ job: 'checkpoint', dbPath: opts.dbPath, dek, mode: opts.mode }, [dek.buffer as ArrayBuffer]);
   },
   async rekeyCopy(opts) {
     const oldDek = copyKey(opts.oldDek);

@@ -28,6 +28,22 @@ export function snapshotTo(dbPath: string, dek: Buffer, outPath: string): void {
   fsyncFile(outPath);
 }
 
+export type CheckpointMode = 'PASSIVE' | 'TRUNCATE';
+
+/**
+ * Copies the WAL's pages into vault.db from a connection of its own (any connection may
+ * checkpoint), so the app's connection then closes or snapshots with little left to copy.
+ */
+export function checkpointFile(dbPath: string, dek: Buffer, mode: CheckpointMode): void {
+  const db = tryOpen(dbPath, dek);
+  if (!db) throw new AppError('DATABASE_DAMAGED');
+  try {
+    db.pragma(`wal_checkpoint(${mode})`);
+  } finally {
+    db.close();
+  }
+}
+
 export async function rekeyCopy(opts: { dbPath: string; oldDek: Buffer; newDek: Buffer; tmpPath: string; readyPath: string }): Promise<void> {
   const { tmpPath, readyPath } = opts;
   try {

@@ -28,9 +28,10 @@ import {
 import { insertDeviceKey, insertVaultMeta, readVaultInfo, type VaultInfo } from './meta';
 import { vaultPaths, vaultExists, type VaultPaths } from './paths';
 import { formatRecoveryKey, generateRecoveryKeyBytes, parseRecoveryKey, RecoveryKeyFormatError } from './recovery-key';
-import { rekeyCopy } from './rekey-file';
-import { writeBackup, type BackupSinkFactory } from './backup';
+import { rekeyCopy, type CheckpointMode } from './rekey-file';
+import { sweepRestoreStaging, writeBackup, type BackupSinkFactory } from './backup';
 import type { VaultOffload } from './heavy';
+import { registerReader } from './readers';
 
 export interface VaultContext {
   clock: Clock;
@@ -71,7 +72,7 @@ export interface UnlockedVault {
   readonly rekeying: boolean;
   /** Replaces the recovery key (after a rekey was interrupted, or if the old one was exposed). */
   resetRecoveryKey(): Promise<{ recoveryKey: string }>;
-  backup(toFile: string, opts: { passphrase?: string; sinkFactory?: BackupSinkFactory }): Promise<void>;
+  backup(toFile: string, opts: { passphrase?: string; passphrasePolicy?: { context: readonly string[] }; sinkFactory?: BackupSinkFactory }): Promise<void>;
   close(): void;
 }
 
@@ -110,6 +111,15 @@ function saveKeystore(p: VaultPaths, body: KeystoreBody, revokes: boolean): Keys
   writeFileAtomic(p.keystore, bytes, { prevPath: p.keystorePrev });
   if (revokes) writeFileAtomic(p.keystorePrev, bytes);
   return next;
+}
+
+/**
+ * Lets the event loop run between the synchronous steps of a key change (each an fsync or a page
+ * check): in the app's main process no single turn may hold IPC for long. The connection is closed
+ * meanwhile and keystore changes are exclusive, so nothing can interleave.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function summarize(slot: Slot): SlotSummary {
@@ -239,6 +249,8 @@ function sweepTemporaries(p: VaultPaths, logger: Logger): void {
       logger.warn('could not remove a leftover file', { file: f.slice(p.dir.length + 1), err });
     }
   }
+  // a restore into this folder that crashed before its swap left its staging folder beside it
+  sweepRestoreStaging(p.dir, logger);
 }
 
 /**
@@ -390,6 +402,8 @@ function openConnection(p: VaultPaths, dek: Buffer, clock: Clock): { db: Db; har
     const hardening = harden(db);
     checkPages(db, 'quick_check');
     runMigrations(db, { clock });
+    // The same Buffer the handle keeps (and zeroes at lock): worker threads may read in parallel.
+    registerReader(db, { path: p.db, dek });
     return { db, hardening };
   } catch (err) {
     db.close();
@@ -552,6 +566,8 @@ class VaultHandle implements UnlockedVault {
   rekey(opts: { keep?: { slotId: string; password: string } } = {}): Promise<{ recoveryKey: string }> {
     return this.exclusive(async () => {
       const p = this.paths;
+      // Most of the WAL goes into vault.db first, off this thread: closing then has little to copy.
+      await this.checkpoint('TRUNCATE');
       const body = this.readBody();
       const keep = opts.keep;
       if (keep) {
@@ -572,11 +588,13 @@ class VaultHandle implements UnlockedVault {
         // Keystore write 1: remember the new key under the old one, so whichever slot unlocks
         // after a crash can finish (or undo) the swap.
         const pending = saveKeystore(p, { ...body, pendingRekey: sealPendingRekey(this.vaultId, oldDek, newDek) }, false);
+        await nextTurn();
         removeIfPresent(p.wal);
         removeIfPresent(p.shm);
         renameSync(p.rekeyReady, p.db); // the commit point
         fsyncDir(p.dir);
         committed = true;
+        await nextTurn();
         // Keystore write 2: the slot in use and the recovery slot follow the new key; every other
         // slot loses its (now useless) wrap and needs an administrator reset.
         const now = this.now();
@@ -589,6 +607,7 @@ class VaultHandle implements UnlockedVault {
           return { ...s, updatedAt: now, wrap: null };
         });
         saveKeystore(p, { ...pending, slots, pendingRekey: null }, true);
+        await nextTurn();
         this.#dek = newDek;
         oldDek.fill(0);
         if (kept && kept.slot.slotId === inUse) {
@@ -598,6 +617,7 @@ class VaultHandle implements UnlockedVault {
           kept?.kek.fill(0);
         }
         const reopened = openConnection(p, newDek, this.ctx.clock);
+        await nextTurn();
         this.#db = reopened.db;
         this.hardening = reopened.hardening;
         writeSession(p, this.ctx.clock);
@@ -634,16 +654,17 @@ class VaultHandle implements UnlockedVault {
     });
   }
 
-  backup(toFile: string, opts: { passphrase?: string; sinkFactory?: BackupSinkFactory }): Promise<void> {
+  backup(toFile: string, opts: { passphrase?: string; passphrasePolicy?: { context: readonly string[] }; sinkFactory?: BackupSinkFactory }): Promise<void> {
     return this.exclusive(async () => {
       const body = this.readBody();
-      this.db.pragma('wal_checkpoint(PASSIVE)');
+      await this.checkpoint('PASSIVE');
       await (this.ctx.offload?.writeBackup ?? writeBackup)({
         dbPath: this.paths.db,
         dek: this.#dek,
         keystore: body,
         toFile,
         passphrase: opts.passphrase,
+        passphrasePolicy: opts.passphrasePolicy,
         policy: this.policy,
         clock: this.ctx.clock,
         sinkFactory: opts.sinkFactory,
@@ -651,6 +672,12 @@ class VaultHandle implements UnlockedVault {
       });
       this.ctx.logger.info('backup written', { vaultId: this.vaultId });
     });
+  }
+
+  /** A WAL checkpoint, on a worker's connection when the heavy steps are offloaded. */
+  private async checkpoint(mode: CheckpointMode): Promise<void> {
+    if (this.ctx.offload) await this.ctx.offload.checkpoint({ dbPath: this.paths.db, dek: this.#dek, mode });
+    else this.db.pragma(`wal_checkpoint(${mode})`);
   }
 
   /** Checkpoints and closes the connection; the session marker goes once the WAL is empty. */
