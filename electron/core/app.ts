@@ -14,7 +14,8 @@ import { randomIds, type IdGenerator } from './ids';
 import { createLogger, type Logger } from './logger';
 import { ComplianceRunner } from './schedule/compliance-runner';
 import { scheduleHandlers } from './schedule/handlers';
-import { securityHandlers } from './security/index';
+import { createVaultPort } from './accounts/vault-port';
+import { liveDetection, securityHandlers, withTamperEvidence } from './security/index';
 import { createSyncLifecycle, syncHandlers } from './sync-calls/index';
 import { systemHandlers } from './system/handlers';
 import { vaultHandlers } from './vault-calls/handlers';
@@ -70,10 +71,14 @@ export function createCore(opts: CoreOptions): Core {
     openDb: () => (accounts.isUnlocked() ? accounts.vault().db : null),
     workspace: () => workspace(),
   });
-  const workspaceOf = (db: Parameters<typeof workspaceFor>[0]) => sync.attach(workspaceFor(db, { dataDir: opts.dataDir, ...services }));
+  // Detection rules run on the entries each committed unit of work wrote (security/live.ts).
+  const afterUnit = liveDetection({ ...services, dataDir: opts.dataDir });
+  const workspaceOf = (db: Parameters<typeof workspaceFor>[0]) => sync.attach(workspaceFor(db, { dataDir: opts.dataDir, ...services, afterUnit }));
   const accounts = createAccounts({
     dataDir: opts.dataDir,
     services,
+    // Keystore or database damage found before unlock is kept beside the vault until the next one.
+    vault: withTamperEvidence(createVaultPort(services), services),
     audit: createAuditLogPort((db) => workspaceOf(db).audit, opts.auditTap),
     onLocked: (reason) => {
       sync.stop();

@@ -29,6 +29,8 @@ export interface WorkspaceDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
+  /** Sees the workspace after each unit of work that wrote audit entries (security detection). */
+  afterUnit?: (ws: Workspace) => void;
 }
 
 const workspaces = new WeakMap<Database, Workspace>();
@@ -36,11 +38,20 @@ const workspaces = new WeakMap<Database, Workspace>();
 export function workspaceFor(db: Database, deps: WorkspaceDeps): Workspace {
   const cached = workspaces.get(db);
   if (cached) return cached;
+  const afterUnit = deps.afterUnit;
   const audit = AuditLog.open(db, {
     clock: deps.clock,
     signer: signerFromKey(getDeviceSigningKey(db)),
     anchorPath: join(deps.dataDir, 'audit-anchor.json'),
     logger: deps.logger.child({ module: 'audit' }),
+    ...(afterUnit
+      ? {
+          afterUnit: () => {
+            const ws = workspaces.get(db);
+            if (ws) afterUnit(ws);
+          },
+        }
+      : {}),
   });
   const { unit, read } = bindUnit(db, audit);
   const store = openScheduleStore(db);

@@ -121,6 +121,7 @@ export const AUDIT_ACTIONS = {
   'incident.export': 'The incident register was exported',
   'alert.raise': 'A detection rule raised a security alert',
   'alert.update': 'A security alert was acknowledged or dismissed',
+  'vault.tamper_evidence': 'Tampering found before or at unlock (keystore, database, audit anchor), recorded at the next unlock',
   'retention.purge': 'Expired data was destroyed; details hold the destruction certificate',
   'retention.preview': 'A purge dry run listed what has expired (nothing destroyed)',
   'deid.export': 'A de-identified export was produced; details hold the strategy manifest',

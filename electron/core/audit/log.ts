@@ -22,6 +22,12 @@ export interface AuditLogOptions {
   /** ...or when this much time passed since the last one and there are new entries (default 10 min). */
   checkpointIntervalMs?: number;
   logger?: Logger;
+  /**
+   * Told after each unit of work that appended (from flushAnchor, after the commit; inside an
+   * enclosing transaction it fires at the end of the savepoint, so a listener checks
+   * db.inTransaction). Security detection evaluates new entries here. It must not throw.
+   */
+  afterUnit?: () => void;
 }
 
 export interface Appended {
@@ -73,7 +79,7 @@ function rowToCheckpoint(r: CheckpointRow): SignedCheckpoint {
 export class AuditLog {
   readonly db: Database;
   readonly nodes: SqlNodeStore;
-  private readonly opts: Required<Omit<AuditLogOptions, 'logger'>> & { logger: Logger | undefined };
+  private readonly opts: Required<Omit<AuditLogOptions, 'logger' | 'afterUnit'>> & { logger: Logger | undefined; afterUnit: (() => void) | undefined };
   private state: State;
   private refusedOnce = false;
   private readonly insEntry: Statement<[number, string]>;
@@ -90,6 +96,7 @@ export class AuditLog {
       checkpointEvery: opts.checkpointEvery ?? 1000,
       checkpointIntervalMs: opts.checkpointIntervalMs ?? 10 * 60_000,
       logger: opts.logger,
+      afterUnit: opts.afterUnit,
     };
     this.nodes = new SqlNodeStore(db);
     this.insEntry = db.prepare('INSERT INTO audit_entry (seq, entry) VALUES (?, ?)');
@@ -264,13 +271,15 @@ export class AuditLog {
   flushAnchor(): void {
     const cp = this.state.pendingAnchor;
     this.state.pendingAnchor = null;
-    if (!cp || !this.opts.anchorPath) return;
-    try {
-      writeAnchor(this.opts.anchorPath, cp);
-    } catch (err) {
-      // The data is committed; a stale anchor only weakens truncation detection until the next one.
-      this.opts.logger?.error('audit anchor not written', { err });
+    if (cp && this.opts.anchorPath) {
+      try {
+        writeAnchor(this.opts.anchorPath, cp);
+      } catch (err) {
+        // The data is committed; a stale anchor only weakens truncation detection until the next one.
+        this.opts.logger?.error('audit anchor not written', { err });
+      }
     }
+    this.opts.afterUnit?.();
   }
 
   /**

@@ -7,7 +7,9 @@ import type { CallContext, CoreServices, Handlers } from '../dispatcher';
 import { actorOf } from '../schedule/handlers';
 import type { UnlockedVault } from '../vault/index';
 import type { Workspace } from '../workspace';
+import { dirname } from 'node:path';
 import { deidExport } from './deid';
+import { reconcileEvidence } from './evidence';
 import { evaluateTail, SECURITY_ACTOR, verifyDue, verifyNow, type EngineDeps } from './engine';
 import { assessIncident, computeAffected, drafts, exportRegister, getIncident, listIncidents, openIncident, setIncidentStatus } from './incidents';
 import { purgeDue, runPurge } from './retention';
@@ -26,9 +28,10 @@ export interface SecurityCallDeps {
 }
 
 /**
- * The security-operations calls. Every call first evaluates the audit entries written since the
- * last evaluation, so what an administrator or compliance officer sees is never behind the trail;
- * the sweep does the same on a timer while the vault is open.
+ * The security-operations calls. Entries are evaluated as they are written (live.ts); every call
+ * also evaluates whatever is still behind and saves the cursor, and the sweep does the same on a
+ * timer while the vault is open (time-based checks: the clock going back while nothing is written,
+ * scheduled verification and purge).
  */
 export function securityHandlers(deps: SecurityCallDeps): Handlers<typeof securityCalls> {
   const engine = (ctx: Pick<CallContext, 'services'>): EngineDeps => {
@@ -37,7 +40,8 @@ export function securityHandlers(deps: SecurityCallDeps): Handlers<typeof securi
   };
   const fresh = (ctx: Pick<CallContext, 'services'>): EngineDeps => {
     const e = engine(ctx);
-    evaluateTail(e);
+    reconcileEvidence(deps.workspace(), { dataDir: dirname(deps.anchorPath), clock: e.clock, logger: ctx.services.logger });
+    evaluateTail(e, { persist: true });
     return e;
   };
 
@@ -67,7 +71,7 @@ export function securityHandlers(deps: SecurityCallDeps): Handlers<typeof securi
         await verifyNow({ ...e, anchorPath: deps.anchorPath });
         verified = true;
       }
-      const r = evaluateTail(e);
+      const r = evaluateTail(e, { persist: true });
       return { evaluated: r.evaluated, raised: r.raised.length, verified };
     },
     'incidents.list': (_input, ctx) => ({ incidents: listIncidents(fresh(ctx)) }),
@@ -117,10 +121,10 @@ function startSweep(deps: SecurityCallDeps, everyMs: number): void {
       const ws = deps.workspace();
       const e: EngineDeps = { db: ws.db, audit: ws.audit, clock: deps.services.clock, ids: deps.services.ids };
       if (verifyDue(ws.db, e.clock)) await verifyNow({ ...e, anchorPath: deps.anchorPath });
-      evaluateTail(e);
+      evaluateTail(e, { persist: true });
       if (purgeDue(ws.db, e.clock, getState(ws.db, 'lastPurgeAt'))) runPurge(e, SECURITY_ACTOR, { dryRun: false });
     } catch (err) {
-      deps.services.logger.error('security sweep failed', { code: err instanceof AppError ? err.code : 'INTERNAL' });
+      deps.services.logger.error('security sweep failed', { errorCode: err instanceof AppError ? err.code : 'INTERNAL' });
     } finally {
       running = false;
     }

@@ -19,7 +19,18 @@ export function writeSettings(db: Database, s: SecuritySettings): void {
   db.prepare('INSERT INTO security_settings (id, data) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data').run(JSON.stringify(valid));
 }
 
-export type StateKey = 'cursor' | 'syncAlertCursor' | 'maxTime' | 'lastVerifyAt' | 'lastPurgeAt' | 'incidentCounter';
+export type StateKey =
+  | 'cursor'
+  | 'syncAlertCursor'
+  | 'maxTime'
+  | 'lastVerifyAt'
+  | 'lastPurgeAt'
+  | 'incidentCounter'
+  // The tamper-evidence file beside the vault (evidence.ts): its MAC key, lines consumed, last line's hash.
+  | 'evidenceKey'
+  | 'evidenceCount'
+  | 'evidenceHead'
+  | 'anchorFlagged';
 
 export function getState(db: Database, key: StateKey): string | null {
   const v = db.prepare('SELECT value FROM security_state WHERE key = ?').pluck().get(key) as string | undefined;

@@ -176,3 +176,8 @@ export function addDeviceAlert(db: Database, at: string, kind: string, detail: s
 export function listDeviceAlerts(db: Database): Array<{ id: number; at: string; kind: string; detail: string }> {
   return db.prepare('SELECT id, at, kind, detail FROM sync_alert ORDER BY id').all() as Array<{ id: number; at: string; kind: string; detail: string }>;
 }
+
+/** Alerts recorded after `afterId`, in order (the security engine's incremental read). */
+export function listDeviceAlertsAfter(db: Database, afterId: number): Array<{ id: number; at: string; kind: string }> {
+  return db.prepare('SELECT id, at, kind FROM sync_alert WHERE id > ? ORDER BY id').all(afterId) as Array<{ id: number; at: string; kind: string }>;
+}
