@@ -31,7 +31,8 @@ try {
   const db = new Database(join(dir, 'vault.db'));
   db.pragma(`cipher='sqlcipher'`);
   db.pragma('legacy=4');
-  db.pragma(`key="x'${randomBytes(32).toString('hex')}'"`);
+  const dek = randomBytes(32);
+  db.pragma(`key="x'${dek.toString('hex')}'"`);
   db.pragma('journal_mode=WAL');
   db.pragma('synchronous=FULL');
   db.transaction(() => migration0010AuditLog.up(db))();
@@ -77,9 +78,10 @@ try {
 
   // Full verification (cold-ish: a fresh connection with an empty page cache would be colder still).
   t = performance.now();
-  const report = await verifyAudit(db, { anchorPath });
+  // As in the app: the worker threads read and decrypt their own chunks on their own connections.
+  const report = await verifyAudit(db, { anchorPath, reader: { path: join(dir, 'vault.db'), dek } });
   const verifySec = (performance.now() - t) / 1000;
-  out(`verify: ${report.size} entries in ${verifySec.toFixed(2)} s with ${report.workers} worker thread(s); ok=${report.ok}, checkpoints=${report.checkpointsVerified}`);
+  out(`verify: ${report.size} entries in ${verifySec.toFixed(2)} s with ${report.workers} worker thread(s)${report.parallelReads ? ' reading in parallel' : ''}; ok=${report.ok}, checkpoints=${report.checkpointsVerified}`);
   if (!report.ok) out(`  problems: ${JSON.stringify(report.problems.slice(0, 3))}`);
 
   // Inclusion proofs at full size, random leaves, each checked against the signed root.
@@ -107,6 +109,7 @@ try {
       verify1MSeconds,
       verifyOk: report.ok,
       verifyWorkers: report.workers,
+      verifyParallelReads: report.parallelReads,
       inclusionProofMs: Number(inclusionProofMs.toFixed(3)),
       avgEntryBytes: Math.round(entryBytes),
     }),

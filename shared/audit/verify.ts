@@ -40,6 +40,8 @@ export const AuditVerifyReport = z
     redacted: z.number().int().min(0),
     problems: z.array(AuditProblem),
     workers: z.number().int().min(0),
+    /** Whether the workers read the file on their own connections (else the caller's thread read it all). */
+    parallelReads: z.boolean(),
     durationMs: z.number(),
   })
   .strict();

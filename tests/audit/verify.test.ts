@@ -1,9 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditVerifyReport } from '../../shared/audit/verify';
 import { leafHashOfText } from '../../electron/core/audit/hash';
 import { verifyAudit, type VerifyOptions } from '../../electron/core/audit/verify';
 import { runChange } from '../../electron/core/db/unit-of-work';
+import { AuditLog } from '../../electron/core/audit/log';
+import { ManualClock } from '../../electron/core/clock';
+import { readerFor } from '../../electron/core/vault/readers';
+import { makeVault, tempRoot } from '../vault/helpers';
 import { coordinator, fixture, makeSigner, type Fixture } from './helpers';
 
 let f: Fixture;
@@ -26,14 +32,16 @@ function asAttacker(f: Fixture, sql: string, restoreTriggers = true): void {
   if (restoreTriggers) for (const t of triggers) f.db.exec(t.sql);
 }
 
-const modes: Array<{ name: string; kind: 'memory' | 'cipher'; verify: VerifyOptions }> = [
-  { name: 'in-memory, main thread', kind: 'memory', verify: { workers: 0, chunkSize: 16 } },
-  { name: 'SQLCipher file, 2 worker threads', kind: 'cipher', verify: { workers: 2, chunkSize: 16 } },
+const modes: Array<{ name: string; kind: 'memory' | 'cipher'; verify: VerifyOptions; parallelReads: boolean }> = [
+  { name: 'in-memory, main thread', kind: 'memory', verify: { workers: 0, chunkSize: 16 }, parallelReads: false },
+  { name: 'SQLCipher file, 2 worker threads hashing what the main thread reads', kind: 'cipher', verify: { workers: 2, chunkSize: 16, reader: null }, parallelReads: false },
+  { name: 'SQLCipher file, 2 worker threads reading on their own connections', kind: 'cipher', verify: { workers: 2, chunkSize: 16 }, parallelReads: true },
 ];
 
 for (const mode of modes) {
   describe(`verifyAudit (${mode.name})`, () => {
-    const verify = (f: Fixture, extra: VerifyOptions = {}) => verifyAudit(f.db, { anchorPath: f.anchorPath, ...mode.verify, ...extra });
+    const reader = (f: Fixture): VerifyOptions['reader'] => (mode.parallelReads && f.dbPath && f.keyHex ? { path: f.dbPath, dek: Buffer.from(f.keyHex, 'hex') } : null);
+    const verify = (f: Fixture, extra: VerifyOptions = {}) => verifyAudit(f.db, { anchorPath: f.anchorPath, reader: reader(f), ...mode.verify, ...extra });
     const setup = (n = 70): Fixture => {
       f = fixture({ kind: mode.kind, checkpointEvery: 20 });
       fill(f, n);
@@ -49,6 +57,7 @@ for (const mode of modes) {
       expect(r).toMatchObject({ ok: true, size: 70, firstBadSeq: null, anchor: 'ok', lastCheckpoint: { size: 70 } });
       expect(r.checkpointsVerified).toBe(5); // sizes 1, 21, 41, 61, 70
       expect(r.workers).toBe(mode.verify.workers);
+      expect(r.parallelReads).toBe(mode.parallelReads);
     });
 
     it('detects a row modified through SQL with the key, triggers dropped and restored', async () => {
@@ -169,5 +178,31 @@ describe('verifyAudit deep mode', () => {
     const deep = await verifyAudit(f.db, { anchorPath: f.anchorPath, deep: true });
     expect(deep.problems.map((p) => p.kind)).toContain('entry-unreadable');
     expect(deep.firstBadSeq).toBe(4);
+  });
+});
+
+describe('verifyAudit parallel readers', () => {
+  it("falls back to reading on the caller's connection when a worker cannot open the file", async () => {
+    f = fixture({ kind: 'cipher', checkpointEvery: 20 });
+    fill(f, 40);
+    f.log.checkpoint();
+    const r = await verifyAudit(f.db, { anchorPath: f.anchorPath, workers: 2, chunkSize: 16, reader: { path: f.dbPath as string, dek: randomBytes(32) } });
+    expect(r).toMatchObject({ ok: true, size: 40, workers: 2, parallelReads: false });
+  });
+
+  it('reads in the workers for a vault connection, and stops once the vault is locked', async () => {
+    const { root, cleanup } = tempRoot();
+    try {
+      const { vault } = await makeVault(join(root, 'v'));
+      const db = vault.db;
+      const log = AuditLog.open(db, { clock: new ManualClock('2026-07-01T12:00:00Z'), signer: makeSigner(), anchorPath: null });
+      for (let i = 0; i < 40; i++) runChange(db, log, coordinator, (tx) => tx.record({ action: 'assignment.create', resourceType: 'assignment', resourceId: `a${i}`, before: null, after: { n: i } }));
+      const r = await verifyAudit(db, { workers: 2, chunkSize: 16 });
+      expect(r).toMatchObject({ ok: true, size: 40, parallelReads: true });
+      vault.close();
+      expect(readerFor(db)).toBeNull();
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -106,9 +106,14 @@ async function verifyCommand(p: Parsed, io: CliIo): Promise<number> {
         return 2;
       }
       const anchorPath = resolve(io.cwd, p.flags.get('--anchor') ?? join(dirname(path), ANCHOR_FILE));
-      const report = await verifyAudit(db, { ...opts, anchorPath });
-      printReport(io, report, json);
-      return report.ok ? 0 : 1;
+      const dek = Buffer.from(keyHex, 'hex');
+      try {
+        const report = await verifyAudit(db, { ...opts, anchorPath, reader: { path, dek } });
+        printReport(io, report, json);
+        return report.ok ? 0 : 1;
+      } finally {
+        dek.fill(0);
+      }
     } finally {
       db.close();
     }

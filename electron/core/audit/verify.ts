@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AuditProblem, AuditVerifyReport } from '../../../shared/audit/verify';
 import { CompactRange } from '../../../shared/merkle/tree';
 import { AUDIT_SCHEMA } from '../db/migrations/0010_audit_log';
@@ -8,8 +8,12 @@ import { readAnchor } from './anchor';
 import { checkSignedCheckpoint, originFor, type SignedCheckpoint } from './checkpoint';
 import { nodeHasher } from './hash';
 import { normalizePem } from './signer';
+import { readerFor, type VerifyReader } from '../vault/readers';
+import { spawnWorker } from '../workers/spawn';
 import { processChunk, type ChunkInput, type ChunkResult } from './verify-chunk';
 import { deepProblem } from './verify-deep';
+import { readChunk, type ChunkRequest } from './verify-read';
+import type { VerifyWorkerMessage, VerifyWorkerReply } from './verify-worker';
 
 export interface VerifyOptions {
   /** The local anchor file; null = not configured (reported as such). */
@@ -24,6 +28,12 @@ export interface VerifyOptions {
   deep?: boolean;
   maxProblems?: number;
   now?: () => number;
+  /**
+   * Lets the worker threads open their own read-only connections (file and data key), so reading
+   * and decrypting pages spreads over the cores. Default: the key the vault registered for this
+   * connection (vault/readers.ts); null: workers only hash what the main thread reads.
+   */
+  reader?: VerifyReader | null;
 }
 
 interface CheckpointRow {
@@ -58,46 +68,6 @@ function checkSchema(db: Database, problems: AuditProblem[]): void {
   }
 }
 
-/** Reads one chunk; one aggregated buffer per column when the chunk is intact (see verify-chunk). */
-function readChunk(db: Database, id: number, start: number, length: number, sizes: number[], deep: boolean, maxProblems: number): ChunkInput {
-  const end = start + length;
-  // group_concat without ORDER BY follows the rowid range scan, i.e. seq order; each entry's own
-  // seq field is checked against its position anyway, so a different order could not pass.
-  const agg = db
-    .prepare(
-      "SELECT count(*) AS n, min(seq) AS lo, max(seq) AS hi, CAST(char(0) || group_concat(coalesce(entry, ''), char(0)) AS BLOB) AS texts FROM audit_entry WHERE seq >= ? AND seq < ?",
-    )
-    .get(start, end) as { n: number; lo: number | null; hi: number | null; texts: Buffer | null };
-  const leafAgg = db
-    .prepare("SELECT count(*) AS n, CAST(group_concat(hash, '') AS BLOB) AS leaves FROM audit_node WHERE level = 0 AND idx >= ? AND idx < ?")
-    .get(start, end) as { n: number; leaves: Buffer | null };
-  let texts: ChunkInput['texts'] | null = null;
-  if (agg.n === length && agg.lo === start && agg.hi === end - 1 && agg.texts) {
-    let zeros = 0;
-    for (let at = agg.texts.indexOf(0); at !== -1; at = agg.texts.indexOf(0, at + 1)) zeros++;
-    if (zeros === length) texts = agg.texts;
-  }
-  if (!texts) {
-    // Something is off in this chunk (a missing row, a NUL inside an entry): read row by row.
-    const arr: Array<string | null> = new Array<string | null>(length).fill(null);
-    for (const r of db.prepare('SELECT seq, entry FROM audit_entry WHERE seq >= ? AND seq < ? ORDER BY seq').iterate(start, end) as Iterable<{ seq: number; entry: unknown }>) {
-      arr[r.seq - start] = typeof r.entry === 'string' ? r.entry : r.entry === null ? '' : String(r.entry);
-    }
-    texts = arr;
-  }
-  let leaves: ChunkInput['leaves'];
-  if (leafAgg.n === length && leafAgg.leaves && leafAgg.leaves.length === length * 32) {
-    leaves = leafAgg.leaves;
-  } else {
-    const arr = new Array<Uint8Array | null>(length).fill(null);
-    for (const r of db.prepare('SELECT idx, hash FROM audit_node WHERE level = 0 AND idx >= ? AND idx < ?').iterate(start, end) as Iterable<{ idx: number; hash: Buffer }>) {
-      if (r.hash.length === 32) arr[r.idx - start] = r.hash;
-    }
-    leaves = arr;
-  }
-  return { id, start, length, texts, leaves, sizes, deep, maxProblems };
-}
-
 /** Buffers that own their memory move to the worker instead of being copied. */
 function transferables(input: ChunkInput): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
@@ -108,23 +78,34 @@ function transferables(input: ChunkInput): ArrayBuffer[] {
 }
 
 /**
- * A small pool: each worker handles one chunk at a time; the main thread reads ahead while they
- * work, holding at most `ahead` read chunks in memory (each is about 8 MB).
+ * A small pool of verify workers. Each handles one chunk at a time. With a reader key every worker
+ * reads its own chunks on its own connection (the main thread only hands out chunk numbers);
+ * otherwise the main thread reads ahead while they work, holding at most `ahead` read chunks in
+ * memory (each is about 8 MB).
  */
 class Pool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly queue: ChunkInput[] = [];
+  private readonly queue: VerifyWorkerMessage[] = [];
   private readonly pending = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
   private readonly busy = new Map<Worker, number>();
   private readonly settled: Array<Promise<ChunkResult>> = [];
   private wakers: Array<() => void> = [];
   private failure: Error | null = null;
+  private readonly opened: Array<Promise<boolean>> = [];
 
-  constructor(size: number, private readonly ahead: number) {
+  private ahead = 2;
+
+  private constructor(size: number, reader: VerifyReader | null) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./verify-worker.mjs', import.meta.url));
-      w.on('message', (msg: { ok: true; result: ChunkResult } | { ok: false; id: number; message: string }) => {
+      const w = spawnWorker(import.meta.url, './verify-worker');
+      let ack: ((ok: boolean) => void) | null = null;
+      if (reader) this.opened.push(new Promise<boolean>((resolve) => (ack = resolve)));
+      w.on('message', (msg: VerifyWorkerReply) => {
+        if (msg.kind === 'opened') {
+          ack?.(msg.ok);
+          return;
+        }
         const id = this.busy.get(w);
         this.busy.delete(w);
         this.idle.push(w);
@@ -137,31 +118,46 @@ class Pool {
       w.on('error', (err) => {
         // A dead worker fails the whole verification rather than hanging it.
         this.failure = err;
+        ack?.(false);
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
         for (const wake of this.wakers.splice(0)) wake();
       });
+      // Each worker gets its own copy of the key, which it zeroes once its connection is keyed.
+      if (reader) w.postMessage({ kind: 'open', path: reader.path, dek: new Uint8Array(reader.dek) } satisfies VerifyWorkerMessage);
       this.workers.push(w);
       this.idle.push(w);
     }
   }
 
+  /** Starts the workers; `readsInWorkers` is false when no reader was given or a worker could not open the file. */
+  static async start(size: number, reader: VerifyReader | null): Promise<{ pool: Pool; readsInWorkers: boolean }> {
+    const pool = new Pool(size, reader);
+    const readsInWorkers = reader !== null && (await Promise.all(pool.opened)).every(Boolean);
+    // Requests are a few bytes: queue them all. Chunks read here hold ~8 MB each: two at most.
+    if (readsInWorkers) pool.ahead = Number.POSITIVE_INFINITY;
+    return { pool, readsInWorkers };
+  }
+
   private pump(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const w = this.idle.pop() as Worker;
-      const input = this.queue.shift() as ChunkInput;
+      const msg = this.queue.shift() as VerifyWorkerMessage;
+      if (msg.kind === 'open') continue;
+      const input = msg.kind === 'read' ? msg.req : msg.input;
       this.busy.set(w, input.id);
-      w.postMessage(input, transferables(input));
+      w.postMessage(msg, msg.kind === 'process' ? transferables(msg.input) : []);
     }
     if (this.queue.length < this.ahead) for (const wake of this.wakers.splice(0)) wake();
   }
 
   /** Queues a chunk; waits while `ahead` chunks are already waiting for a worker. */
-  async submit(input: ChunkInput): Promise<void> {
+  async submit(msg: Extract<VerifyWorkerMessage, { kind: 'read' | 'process' }>): Promise<void> {
     while (this.queue.length >= this.ahead && !this.failure) await new Promise<void>((r) => this.wakers.push(r));
     if (this.failure) throw this.failure;
-    this.settled.push(new Promise<ChunkResult>((resolve, reject) => this.pending.set(input.id, { resolve, reject })));
-    this.queue.push(input);
+    const id = msg.kind === 'read' ? msg.req.id : msg.input.id;
+    this.settled.push(new Promise<ChunkResult>((resolve, reject) => this.pending.set(id, { resolve, reject })));
+    this.queue.push(msg);
     this.pump();
   }
 
@@ -255,24 +251,30 @@ export async function verifyAudit(db: Database, opts: VerifyOptions = {}): Promi
   // Entries, chunk by chunk.
   const nChunks = Math.ceil(size / chunkSize);
   const workerCount = Math.min(opts.workers ?? (size >= 200_000 ? Math.min(2, availableParallelism()) : 0), nChunks);
-  const inputs = (id: number): ChunkInput => {
+  const request = (id: number): ChunkRequest => {
     const start = id * chunkSize;
     const length = Math.min(chunkSize, size - start);
     const sizes = wantSizes.filter((s) => s > start && s <= start + length);
-    return readChunk(db, id, start, length, sizes, opts.deep ?? false, maxProblems);
+    return { id, start, length, sizes, deep: opts.deep ?? false, maxProblems };
   };
+  const reader = opts.reader === undefined ? readerFor(db) : opts.reader;
   let results: ChunkResult[];
+  let parallelReads = false;
   if (workerCount > 0) {
-    const pool = new Pool(workerCount, 2);
+    const { pool, readsInWorkers } = await Pool.start(workerCount, reader);
+    parallelReads = readsInWorkers;
     try {
-      for (let id = 0; id < nChunks; id++) await pool.submit(inputs(id));
+      for (let id = 0; id < nChunks; id++) {
+        if (readsInWorkers) await pool.submit({ kind: 'read', req: request(id) });
+        else await pool.submit({ kind: 'process', input: readChunk(db, request(id)) });
+      }
       results = await pool.results();
     } finally {
       await pool.close();
     }
   } else {
     results = [];
-    for (let id = 0; id < nChunks; id++) results.push(processChunk(inputs(id), deepProblem));
+    for (let id = 0; id < nChunks; id++) results.push(processChunk(readChunk(db, request(id)), deepProblem));
   }
   results.sort((a, b) => a.id - b.id);
 
@@ -355,6 +357,7 @@ export async function verifyAudit(db: Database, opts: VerifyOptions = {}): Promi
     redacted: redactedCount,
     problems: problems.slice(0, maxProblems),
     workers: workerCount,
+    parallelReads,
     durationMs: now() - t0,
   };
 }
