@@ -107,4 +107,11 @@ export const vaultCalls = {
     mutates: true,
     summary: 'New data key (PRAGMA rekey) and new recovery key; other accounts need a password reset.',
   }),
+  'vault.revokeSlot': defineCall({
+    input: z.object({ userId: z.string().min(1).max(64) }).strict(),
+    output: z.object({ slots: z.array(KeySlotView) }).strict(),
+    access: 'vault.keys',
+    mutates: true,
+    summary: "Remove an account's key slot (its password no longer unlocks the vault; a password reset gives it a new one).",
+  }),
 } as const;

@@ -349,6 +349,7 @@ describe('audit coverage: every mutating contract call writes an audit entry', (
       // --- Key operations, at the very end: a rekey replaces the recovery key used above.
       await m('vault.backup', { currentPassword: adminPassword, passphrase: 'harbour lantern quiver meadow 1987' });
       await m('vault.rekey', { currentPassword: adminPassword });
+      await m('vault.revokeSlot', { userId: chief.userId });
     };
 
     async function addUserMeasured(role: string, name: string, personId?: string): Promise<{ userId: string; caller: Caller; password: string; personId: string }> {

@@ -170,6 +170,24 @@ describe('vault key operations through the contract', () => {
     expect(await codeOf(unlockWithRecoveryKey({ dir: h.dir, recoveryKey: oldRecoveryKey, clock: h.clock, logger: h.core.services.logger }))).toBe('WRONG_CREDENTIALS');
   });
 
+  it("vault.revokeSlot removes another account's key slot, never one's own; a password reset gives it a new one", async () => {
+    const h = start();
+    const { session } = await setupAndSignInAdmin(h);
+    const coordinator = await addUser(h, 'coordinator', 'cora');
+    expectError(await h.call('vault.revokeSlot', { userId: session.userId }), 'BAD_INPUT');
+    const r = await h.ok<{ slots: KeySlotView[] }>('vault.revokeSlot', { userId: coordinator.userId });
+    expect(r.slots.map((s) => s.username).sort()).toEqual(['ada.admin', null]);
+    expect(entries(h, 'vault.slot_remove')).toMatchObject([{ outcome: 'success', actorUserId: session.userId, details: { slotId: `user:${coordinator.userId}` } }]);
+    expectError(await h.call('vault.revokeSlot', { userId: coordinator.userId }), 'NOT_FOUND');
+
+    await h.ok('auth.lock', {});
+    expectError(await h.call('auth.login', { username: 'cora', password: coordinator.password }, coordinator.caller), 'WRONG_CREDENTIALS');
+    await h.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    const reset = await h.ok<{ temporaryPassword: string }>('users.resetPassword', { userId: coordinator.userId });
+    await h.ok('auth.lock', {});
+    await h.ok('auth.login', { username: 'cora', password: reset.temporaryPassword }, coordinator.caller);
+  });
+
   it('vault.rekey with a wrong password is refused, audited, and changes nothing', async () => {
     const h = start();
     const { recoveryKey } = await setupAndSignInAdmin(h);
@@ -188,11 +206,12 @@ describe('vault key operations through the contract', () => {
       ['vault.info', {}],
       ['vault.backup', { currentPassword: resident.password }],
       ['vault.rekey', { currentPassword: resident.password }],
+      ['vault.revokeSlot', { userId: resident.userId }],
     ] as const) {
       expectError(await h.call(name, input, resident.caller), 'FORBIDDEN');
     }
     const denied = h.audit().filter((e) => e.action === 'auth.access_denied' && e.actorUserId === resident.userId).map((e) => e.details?.call);
-    expect(denied).toEqual(['vault.info', 'vault.backup', 'vault.rekey']);
+    expect(denied).toEqual(['vault.info', 'vault.backup', 'vault.rekey', 'vault.revokeSlot']);
     expect(entries(h, 'vault.rekey')).toEqual([]);
     expect(h.core.isUnlocked()).toBe(true);
   });

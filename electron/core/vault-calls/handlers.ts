@@ -181,5 +181,21 @@ export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> 
         throw err;
       }
     },
+
+    'vault.revokeSlot': async (input, ctx) => {
+      const actor = actorOf(ctx);
+      const v = deps.vault();
+      const slotId = userSlotId(input.userId);
+      // Your own slot is how you get back in after a lock; the recovery slot is replaced by a rekey.
+      if (ctx.session?.userId === input.userId) {
+        throw new AppError('BAD_INPUT', 'You cannot revoke your own key slot.', { issues: [{ path: 'userId', message: 'your own slot' }] });
+      }
+      if (!v.listSlots().some((s) => s.slotId === slotId)) throw new AppError('NOT_FOUND', 'That account has no key slot.');
+      // The keystore is not in the database transaction: the slot goes first, then its entry.
+      await v.removeSlot(slotId);
+      const ws = deps.workspace();
+      ws.unit(actor, (tx) => tx.record({ action: 'vault.slot_remove', resourceType: 'vault', resourceId: v.vaultId, details: { via: 'app', slotId } }));
+      return { slots: slotViews(v.listSlots(), listUsers(ws.db)) };
+    },
   };
 }

@@ -5,7 +5,7 @@ import { api } from '../../api/client';
 import { CheckField, FormError, TextField } from '../../components/Field';
 import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
 import { fromBase64, saveFile } from '../../lib/save-file';
-import { call } from '../../state/session';
+import { call, useSession } from '../../state/session';
 
 /** Look-alike letters are forgiven, as the core does when the key is used (same as RecoveryKey.tsx). */
 const norm = (s: string): string => s.replace(/[\s-]+/g, '').toUpperCase().replace(/[IL]/g, '1').replace(/O/g, '0');
@@ -21,8 +21,48 @@ function slotLabel(s: KeySlotView): string {
   return 'Account no longer exists';
 }
 
+/**
+ * Revokes another account's key slot (a departed or disabled account whose password must stop
+ * opening the files); two clicks, since the slot's wrap cannot be brought back.
+ */
+function RevokeSlot({ slot, onDone }: { slot: KeySlotView; onDone(): void }) {
+  const [armed, setArmed] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const userId = slot.userId;
+  if (!userId) return null;
+  const revoke = async () => {
+    setError(null);
+    try {
+      await call(api.vault.revokeSlot({ userId }));
+      onDone();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  return (
+    <>
+      {armed ? (
+        <>
+          <button type="button" onClick={() => void revoke()}>
+            Confirm: revoke {slot.username ?? 'this slot'}
+          </button>{' '}
+          <button type="button" onClick={() => setArmed(false)}>
+            Keep
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => setArmed(true)}>
+          Revoke
+        </button>
+      )}
+      <FormError text={error} />
+    </>
+  );
+}
+
 /** What protects the vault: cipher, formats, key slots, size and last backup. No key material. */
-function VaultFacts({ info }: { info: VaultInfoView }) {
+function VaultFacts({ info, onChanged }: { info: VaultInfoView; onChanged(): void }) {
+  const me = useSession((s) => s.session?.userId);
   return (
     <div className="card">
       <dl className="kv">
@@ -52,6 +92,7 @@ function VaultFacts({ info }: { info: VaultInfoView }) {
               <th scope="col">Kind</th>
               <th scope="col">Created</th>
               <th scope="col">Status</th>
+              <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
@@ -61,6 +102,7 @@ function VaultFacts({ info }: { info: VaultInfoView }) {
                 <td>{s.kind === 'recovery' ? 'recovery key' : 'password'}</td>
                 <td>{new Date(s.createdAt).toLocaleDateString()}</td>
                 <td>{s.needsReset ? <span className="pill danger">needs a password reset</span> : 'ok'}</td>
+                <td className="row-actions">{s.kind === 'password' && s.userId !== me && <RevokeSlot slot={s} onDone={onChanged} />}</td>
               </tr>
             ))}
           </tbody>
@@ -249,7 +291,7 @@ function Rekey({ onDone }: { onDone(result: { recoveryKey: string; slotsNeedingR
   );
 }
 
-/** Administration: vault facts, encrypted backup download, rekey. */
+/** Administration: vault facts and key slots, encrypted backup download, rekey. */
 export function KeysPanel() {
   const [info, setInfo] = useState<VaultInfoView | null>(null);
   const [minLength, setMinLength] = useState(15);
@@ -275,7 +317,7 @@ export function KeysPanel() {
         <NewRecoveryKey value={fresh.recoveryKey} needingReset={fresh.slotsNeedingReset} onClose={() => setFresh(null)} />
       ) : (
         <>
-          {info && <VaultFacts info={info} />}
+          {info && <VaultFacts info={info} onChanged={() => void load()} />}
           <Backup minLength={minLength} onDone={() => void load()} />
           <Rekey
             onDone={(r) => {
