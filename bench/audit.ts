@@ -11,6 +11,7 @@ import { signerFromKey } from '../electron/core/audit/signer';
 import { verifyAudit } from '../electron/core/audit/verify';
 import { ManualClock } from '../electron/core/clock';
 import { migration0010AuditLog } from '../electron/core/db/migrations/0010_audit_log';
+import { migration0011AuditLeafGuard } from '../electron/core/db/migrations/0011_audit_leaf_guard';
 import { runChange } from '../electron/core/db/unit-of-work';
 
 /**
@@ -35,7 +36,10 @@ try {
   db.pragma(`key="x'${dek.toString('hex')}'"`);
   db.pragma('journal_mode=WAL');
   db.pragma('synchronous=FULL');
-  db.transaction(() => migration0010AuditLog.up(db))();
+  db.transaction(() => {
+    migration0010AuditLog.up(db);
+    migration0011AuditLeafGuard.up(db);
+  })();
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const signer = signerFromKey({ deviceId: 'bench-device', privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
   const clock = new ManualClock('2026-07-01T00:00:00Z');

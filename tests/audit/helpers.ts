@@ -9,6 +9,7 @@ import { AuditLog } from '../../electron/core/audit/log';
 import { signerFromKey, type DeviceSigner } from '../../electron/core/audit/signer';
 import { ManualClock } from '../../electron/core/clock';
 import { migration0010AuditLog } from '../../electron/core/db/migrations/0010_audit_log';
+import { migration0011AuditLeafGuard } from '../../electron/core/db/migrations/0011_audit_leaf_guard';
 
 export type Db = Database.Database;
 
@@ -49,7 +50,10 @@ export function fixture(opts: { kind?: 'memory' | 'cipher'; checkpointEvery?: nu
     db = new Database(':memory:');
   }
   db.exec('CREATE TABLE item (id TEXT PRIMARY KEY, label TEXT NOT NULL, count INTEGER NOT NULL) STRICT');
-  db.transaction(() => migration0010AuditLog.up(db))();
+  db.transaction(() => {
+    migration0010AuditLog.up(db);
+    migration0011AuditLeafGuard.up(db);
+  })();
   const clock = new ManualClock('2026-07-01T12:00:00Z');
   const signer = opts.signer ?? makeSigner();
   const anchorPath = join(dir, ANCHOR_FILE);

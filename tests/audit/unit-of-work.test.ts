@@ -166,7 +166,7 @@ describe('diffFields', () => {
 });
 
 describe('append-only storage', () => {
-  it('triggers abort UPDATE and DELETE on entries, nodes and checkpoints, and out-of-sequence inserts', () => {
+  it('triggers abort UPDATE and DELETE on entries, nodes and checkpoints, and leaves out of sequence', () => {
     f = fixture({ checkpointEvery: 1 });
     addItem(f, 'r1', 'A');
     expect(count(f, 'audit_checkpoint')).toBe(1);
@@ -176,7 +176,18 @@ describe('append-only storage', () => {
     expect(() => f.db.prepare('DELETE FROM audit_node').run()).toThrow(/append-only/);
     expect(() => f.db.prepare("UPDATE audit_checkpoint SET time = 'x'").run()).toThrow(/append-only/);
     expect(() => f.db.prepare('DELETE FROM audit_checkpoint').run()).toThrow(/append-only/);
-    expect(() => f.db.prepare("INSERT INTO audit_entry (seq, entry) VALUES (5, '{}')").run()).toThrow(/next one/);
+    // An entry that skips a number cannot get its leaf hash, so the unit of work writing it aborts.
+    const skip = f.db.transaction(() => {
+      f.db.prepare("INSERT INTO audit_entry (seq, entry) VALUES (5, '{}')").run();
+      f.db.prepare('INSERT INTO audit_node (level, idx, hash) VALUES (0, 5, zeroblob(32))').run();
+    });
+    expect(skip).toThrow(/follows the previous one/);
+    expect(count(f, 'audit_entry')).toBe(1);
+    // Nor can a leaf be written for an entry that does not exist, or is not the newest.
+    expect(() => f.db.prepare('INSERT INTO audit_node (level, idx, hash) VALUES (0, 1, zeroblob(32))').run()).toThrow(/follows the previous one/);
+    // An entry slipped in without its leaf stops the log from opening.
+    f.db.prepare("INSERT INTO audit_entry (seq, entry) VALUES (1, '{}')").run();
+    expect(() => f.reopen()).toThrow(expect.objectContaining({ code: 'AUDIT_TAMPERED' }));
   });
 });
 

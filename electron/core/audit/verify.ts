@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AuditProblem, AuditVerifyReport } from '../../../shared/audit/verify';
 import { CompactRange } from '../../../shared/merkle/tree';
-import { AUDIT_SCHEMA } from '../db/migrations/0010_audit_log';
+import { AUDIT_SCHEMA } from '../db/migrations/0011_audit_leaf_guard';
 import { readAnchor } from './anchor';
 import { checkSignedCheckpoint, originFor, type SignedCheckpoint } from './checkpoint';
 import { nodeHasher } from './hash';

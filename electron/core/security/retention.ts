@@ -9,7 +9,7 @@ import { localEpochDay } from '../../../shared/security/deadline';
 import { civilFromDays } from '../../../shared/compliance/time/civil';
 import type { AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
-import { AUDIT_SCHEMA } from '../db/migrations/0010_audit_log';
+import { AUDIT_SCHEMA } from '../db/migrations/0011_audit_leaf_guard';
 import { runChange } from '../db/unit-of-work';
 import type { IdGenerator } from '../ids';
 import { readOutbox } from '../sync/device-store';

@@ -13,9 +13,12 @@ import type { Migration } from '../migration';
  * - audit_checkpoint: signed checkpoints {origin, size, root, time}.
  * Triggers abort UPDATE and DELETE on all three (append-only), and an insert whose seq is not the
  * next one. Someone holding the key can drop triggers; verification (verifyAudit) is what detects
- * that, including a changed schema (it compares these statements with sqlite_schema).
+ * that, including a changed schema (it compares the current statements, AUDIT_SCHEMA in
+ * 0011_audit_leaf_guard.ts, with sqlite_schema).
+ *
+ * This list is what version 10 created and never changes; later versions alter it.
  */
-export const AUDIT_SCHEMA: ReadonlyArray<{ type: 'table' | 'index' | 'trigger'; name: string; sql: string }> = [
+export const AUDIT_SCHEMA_V10: ReadonlyArray<{ type: 'table' | 'index' | 'trigger'; name: string; sql: string }> = [
   {
     type: 'table',
     name: 'audit_entry',
@@ -103,6 +106,6 @@ export const migration0010AuditLog: Migration = {
   version: 10,
   name: 'audit_log',
   up(db) {
-    for (const item of AUDIT_SCHEMA) db.exec(item.sql);
+    for (const item of AUDIT_SCHEMA_V10) db.exec(item.sql);
   },
 };

@@ -2,6 +2,7 @@ import type { Migration } from '../migration';
 import { migration0001VaultMeta } from './0001_vault_meta';
 import { migration0020Accounts } from './0020_accounts';
 import { migration0010AuditLog } from './0010_audit_log';
+import { migration0011AuditLeafGuard } from './0011_audit_leaf_guard';
 import { migration0030Schedule } from './0030_schedule';
 import { migration0031CoverageRequests } from './0031_coverage_requests';
 import { migration0050Sync } from './0050_sync';
@@ -17,6 +18,7 @@ export const MIGRATIONS: Migration[] = [
   migration0001VaultMeta,
   migration0020Accounts,
   migration0010AuditLog,
+  migration0011AuditLeafGuard,
   migration0030Schedule,
   migration0031CoverageRequests,
   migration0050Sync,
