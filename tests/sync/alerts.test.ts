@@ -8,7 +8,9 @@ import { deviceSigningKey } from '../../electron/core/sync/adapters/device-key';
 import { SyncAgent } from '../../electron/core/sync/agent';
 import { generateKeyPair, privateKeyFromPkcs8, signBody, signPayload } from '../../electron/core/sync/protocol/keys';
 import { seal } from '../../electron/core/sync/protocol/seal';
+import { exportAlertsFile, importReceiptFiles } from '../../electron/core/sync/files';
 import { httpsTransport } from '../../electron/core/sync/transport';
+import { importBatchFiles } from '../../server/files';
 import { startSyncServer } from '../../server/http';
 import { appendEntries, enroll, makeCert, ManualClock, openDevice, quietLogger, startServer, tempDir, type TestDevice, type TestServer } from './helpers';
 
@@ -131,6 +133,24 @@ describe('security alerts over sync', () => {
     expect(unsent()).toEqual(['alert-1']);
     expect(dev.sync.applyAlertsAnswer(answer, msg)).toEqual({ kind: 'acked', marked: 1 });
     expect(unsent()).toEqual([]);
+  });
+
+  it('air-gapped: an alerts file is imported once, its alert receipt marks the outbox, a replay stores nothing', async () => {
+    queueAlert('alert-1');
+    queueAlert('alert-2');
+    const usb = join(root, `usb-${n}`);
+    const file = exportAlertsFile(dev.sync, usb);
+    expect(file).toMatch(/rsched-alerts-.*\.sealed\.json$/);
+    expect(unsent()).toEqual(['alert-1', 'alert-2']);
+    const [imported] = await importBatchFiles(server.app, [file!], usb);
+    expect(imported).toMatchObject({ ok: true, storedAlerts: 2 });
+    const [replayed] = await importBatchFiles(server.app, [file!], join(usb, 'again'));
+    expect(replayed).toMatchObject({ ok: true, storedAlerts: 0 });
+    expect(await server.app.store.listDeviceAlerts()).toHaveLength(2);
+    const back = importReceiptFiles(dev.sync, [imported!.receiptFile!]);
+    expect(back).toEqual([{ file: imported!.receiptFile, ok: true, alertsMarked: 2 }]);
+    expect(unsent()).toEqual([]);
+    expect(exportAlertsFile(dev.sync, usb)).toBeNull();
   });
 
   describe('bad payloads get a clear refusal and store nothing', () => {

@@ -25,7 +25,8 @@ disk). --data may also come from RSCHED_SERVER_DATA.
            and prints both fingerprints to compare by phone.
   revoke   DEVICE_ID            Refuse every later batch from the device.
   import   FILE|DIR... [--receipts DIR]
-           Ingest sealed batch files (air-gapped transfer); writes a receipt file per accepted batch.
+           Ingest sealed batch and security alerts files (air-gapped transfer); writes a receipt
+           file per accepted file.
   devices  [--json]             Enrolled devices, sizes, last receipt, alerts.
   alerts   [--device ID] [--json]
            Alerts the server raised itself (fork, rollback, bad batch).
@@ -208,7 +209,8 @@ async function runSub(sub: string, f: Flags, app: ServerApp, io: CliIo, deps: Se
       const results = await importBatchFiles(app, files, receiptDir);
       let failed = 0;
       for (const r of results) {
-        if (r.ok) out(`accepted ${r.file}: ${r.storedEntries} new entries, size ${r.receipt?.receipt.size ?? '?'}; receipt ${r.receiptFile ?? ''}`);
+        if (r.ok && r.alertReceipt) out(`accepted ${r.file}: ${r.storedAlerts ?? 0} new security alerts of ${r.alertReceipt.receipt.alerts.length}; receipt ${r.receiptFile ?? ''}`);
+        else if (r.ok) out(`accepted ${r.file}: ${r.storedEntries} new entries, size ${r.receipt?.receipt.size ?? '?'}; receipt ${r.receiptFile ?? ''}`);
         else {
           failed++;
           const extra = r.error?.expectedSeq !== undefined ? ` (server expects seq ${r.error.expectedSeq})` : '';

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { createLogger, type Logger } from '../../core/logger';
 import { openSyncSession, type SyncSession } from '../../core/sync/adapters/vault-session';
 import { SyncAgent } from '../../core/sync/agent';
-import { exportBatchFiles, importReceiptFiles } from '../../core/sync/files';
+import { exportAlertsFile, exportBatchFiles, importReceiptFiles } from '../../core/sync/files';
 import { httpsTransport } from '../../core/sync/transport';
 import type { KdfPolicy } from '../../core/vault/index';
 import { writeFileAtomic } from '../../core/vault/atomic-file';
@@ -139,12 +139,17 @@ async function runSub(sub: string, positional: string[], values: Map<string, str
       const files = exportBatchFiles(sync, resolve(io.cwd, outDir));
       out(`${files.length} sealed batch files written`);
       for (const file of files) out(file);
+      const alerts = exportAlertsFile(sync, resolve(io.cwd, outDir));
+      if (alerts) out(`security alerts file written: ${alerts}`);
       return 0;
     }
     case 'receipts': {
       if (positional.length === 0) throw new UsageError('at least one receipt FILE or DIR is required');
       const results = importReceiptFiles(sync, receiptFiles(positional, io.cwd));
-      for (const r of results) out(r.ok ? `accepted ${r.file}: acknowledged size ${r.size}` : `refused ${r.file}: ${r.error}`);
+      for (const r of results) {
+        if (!r.ok) out(`refused ${r.file}: ${r.error}`);
+        else out(r.alertsMarked !== undefined ? `accepted ${r.file}: ${r.alertsMarked} security alerts marked sent` : `accepted ${r.file}: acknowledged size ${r.size}`);
+      }
       out(`acknowledged size now ${sync.status().ackedSize}`);
       return results.every((r) => r.ok) ? 0 : 1;
     }

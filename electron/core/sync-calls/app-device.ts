@@ -117,6 +117,11 @@ export class AppDeviceSync extends DeviceSync {
     return super.applyAlertsAnswer(answer, sent);
   }
 
+  override applyAlertReceipt(value: unknown): { marked: number } {
+    if (this.gone()) throw new AppError('VAULT_LOCKED');
+    return super.applyAlertReceipt(value);
+  }
+
   override noteAttempt(): void {
     if (!this.gone()) super.noteAttempt();
   }

@@ -6,7 +6,7 @@ import { parseJsonText } from '../../../shared/sync/parse';
 import { recordOutcome } from '../db/unit-of-work';
 import type { DeniedCall, Handlers } from '../dispatcher';
 import { actorOf } from '../schedule/handlers';
-import { batchFileName } from '../sync/files';
+import { batchFileName, isAlertReceipt } from '../sync/files';
 import type { SyncLifecycle } from './lifecycle';
 import type { SyncRuntime } from './runtime';
 import { readIntervalMinutes, writeIntervalMinutes } from './settings';
@@ -163,7 +163,14 @@ export function syncHandlers(deps: SyncCallDeps): Handlers<typeof syncCalls> {
       try {
         for (const f of input.files) {
           try {
-            const { size } = r.device.applyReceipt(parseJsonText(f.content, 'receipt file'));
+            const value = parseJsonText(f.content, 'receipt file');
+            // An alert receipt marks queued security alerts sent; it acknowledges no log size.
+            if (isAlertReceipt(value)) {
+              r.device.applyAlertReceipt(value);
+              results.push({ fileName: f.fileName, ok: true, size: null, error: null });
+              continue;
+            }
+            const { size } = r.device.applyReceipt(value);
             results.push({ fileName: f.fileName, ok: true, size, error: null });
           } catch (err) {
             if (!(err instanceof AppError) || err.code === 'VAULT_LOCKED') throw err;

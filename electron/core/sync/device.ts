@@ -16,6 +16,7 @@ import {
   wireAlert,
   type AlertsAnswer,
   type EnrollRequestFile,
+  type SignedAlertReceipt,
   type PushAnswer,
   type Refusal,
   type SealedEnvelope,
@@ -489,18 +490,45 @@ export class DeviceSync {
       ds.updateOutbox(this.db, { failures: ob.failures + 1, lastError: `security alerts: ${answer.error.message}` });
       return { kind: isRetryableRefusal(answer.error.refusal) ? 'retry' : 'failed', refusal: answer.error };
     }
+    const r = this.verifyAlertReceipt(answer.receipt);
+    const acked = new Set(r.receipt.alerts.map((a) => `${a.id}\u0000${a.digest}`));
+    const ids = sent.items.filter((i) => acked.has(`${i.id}\u0000${i.digest}`)).map((i) => i.outboxId);
+    if (ids.length > 0) this.o.alerts?.markSent(ids, this.o.clock.now().toISOString());
+    return { kind: 'acked', marked: ids.length };
+  }
+
+  /**
+   * File transport: an alert receipt file brought back from `rsched server import`. Marks the queued
+   * alerts it names whose content still has the digest it acknowledges; the rest stay queued.
+   */
+  applyAlertReceipt(value: unknown): { marked: number } {
+    const r = this.verifyAlertReceipt(value);
+    const acked = new Set(r.receipt.alerts.map((a) => `${a.id}\u0000${a.digest}`));
+    const ids: number[] = [];
+    for (const row of this.o.alerts?.pending(100_000) ?? []) {
+      let parsed;
+      try {
+        parsed = wireAlert.safeParse(JSON.parse(row.payload));
+      } catch {
+        continue;
+      }
+      if (parsed.success && acked.has(`${parsed.data.id}\u0000${alertDigest(parsed.data)}`)) ids.push(row.outboxId);
+    }
+    if (ids.length > 0) this.o.alerts?.markSent(ids, this.o.clock.now().toISOString());
+    return { marked: ids.length };
+  }
+
+  /** An alert receipt counts only if the enrolled server signed it, for this device. */
+  private verifyAlertReceipt(value: unknown): SignedAlertReceipt {
     const server = this.server();
-    const r = parseMessage(signedAlertReceipt, answer.receipt, 'alert receipt');
+    const r = parseMessage(signedAlertReceipt, value, 'alert receipt');
     if (!verifyBody(DOMAINS.alertReceipt, r.receipt, r.signature, publicKeyFromRaw('ed25519', server.signingKey))) {
       throw new AppError('BAD_INPUT', 'invalid alert receipt: signature does not verify with the server key');
     }
     if (r.receipt.deviceId !== this.o.key.deviceId || r.receipt.serverId !== server.serverId) {
       throw new AppError('BAD_INPUT', 'invalid alert receipt: issued for another device or by another server');
     }
-    const acked = new Set(r.receipt.alerts.map((a) => `${a.id}\u0000${a.digest}`));
-    const ids = sent.items.filter((i) => acked.has(`${i.id}\u0000${i.digest}`)).map((i) => i.outboxId);
-    if (ids.length > 0) this.o.alerts?.markSent(ids, this.o.clock.now().toISOString());
-    return { kind: 'acked', marked: ids.length };
+    return r;
   }
 
   /** Clears a halt after an administrator investigated (the alerts stay). */
