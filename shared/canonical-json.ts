@@ -7,16 +7,25 @@
  * cannot represent faithfully.
  */
 export function canonicalJson(value: unknown): string {
-  return serialize(value, '$');
+  return serialize(value, []);
 }
 
-function serialize(value: unknown, path: string): string {
+/**
+ * Where a refused value sits ("$.a[2].b"), for the error message only. The path is kept as a stack
+ * of segments and joined on error: building the string for every value cost about half the time
+ * of canonicalizing an audit entry.
+ */
+function where(path: ReadonlyArray<string | number>): string {
+  return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+}
+
+function serialize(value: unknown, path: Array<string | number>): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: non-finite number at ${path}`);
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: non-finite number at ${where(path)}`);
       return JSON.stringify(value === 0 ? 0 : value);
     case 'string':
       return JSON.stringify(value);
@@ -26,7 +35,13 @@ function serialize(value: unknown, path: string): string {
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ',';
           const item: unknown = value[i];
-          out += item === undefined ? 'null' : serialize(item, `${path}[${i}]`);
+          if (item === undefined) {
+            out += 'null';
+            continue;
+          }
+          path.push(i);
+          out += serialize(item, path);
+          path.pop();
         }
         return out + ']';
       }
@@ -41,11 +56,13 @@ function serialize(value: unknown, path: string): string {
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(key) + ':' + serialize(v, `${path}.${key}`);
+        path.push(key);
+        out += JSON.stringify(key) + ':' + serialize(v, path);
+        path.pop();
       }
       return out + '}';
     }
     default:
-      throw new TypeError(`canonicalJson: unsupported ${typeof value} at ${path}`);
+      throw new TypeError(`canonicalJson: unsupported ${typeof value} at ${where(path)}`);
   }
 }

@@ -28,6 +28,11 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(() => canonicalJson({ a: 10n })).toThrow(/unsupported bigint/);
   });
 
+  it('names where the refused value sits', () => {
+    expect(() => canonicalJson({ a: [1, { b: NaN }] })).toThrow('non-finite number at $.a[1].b');
+    expect(() => canonicalJson({ x: 1, y: [{ z: 2 }, { w: () => 1, v: Symbol('s'), u: 3n }] })).toThrow('unsupported bigint at $.y[1].u');
+  });
+
   it('uses toJSON (dates) and omits undefined members', () => {
     expect(canonicalJson({ t: new Date('2026-07-01T00:00:00Z'), u: undefined })).toBe('{"t":"2026-07-01T00:00:00.000Z"}');
   });
