@@ -24,6 +24,7 @@ export class RowReoptimizer {
     this.cost = new Float64Array(this.H * this.S1);
     this.limits = model.instance.staff.map((st) => Int32Array.from({ length: this.S1 }, (_, v) => (v === 0 ? this.H : (st.maxShifts[v - 1] ?? this.H))));
     this.counts = new Int32Array(this.S1);
+    this.blank = new Int32Array(this.H * model.instance.staff.length);
   }
 
   private readonly limits: Int32Array[];
@@ -80,6 +81,17 @@ export class RowReoptimizer {
       }
     }
   }
+
+  /**
+   * The best whole row of member e under given per-day costs `costs[d * (S+1) + v]` (e.g. reduced
+   * costs when pricing columns), with every hard rule and the per-shift-type maxima; null if none.
+   */
+  bestRow(e: number, costs: Float64Array): Int32Array | null {
+    this.cost.set(costs.subarray(0, this.H * this.S1));
+    return this.solveWithShiftLimits(this.blank, e, 0, this.H - 1);
+  }
+
+  private readonly blank: Int32Array;
 
   /** Fills `out` with the changes turning row e on [a, b] into its best; false if none/unchanged. */
   propose(values: Int32Array, e: number, a: number, b: number, out: ChangeSet, noise = 0, rng?: Rng, budget?: WindowBudget): boolean {
