@@ -79,6 +79,9 @@ export function RecordEditor<T extends { id: string }>(p: RecordEditorProps<T>) 
       setError('Please correct the highlighted fields.');
       return;
     }
+    // A refusal from an earlier attempt no longer applies once the form passes its own checks.
+    setErrors({});
+    setError(null);
     setBusy(true);
     try {
       const { id: _drop, ...rest } = record;
