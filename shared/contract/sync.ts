@@ -56,6 +56,8 @@ export const SyncStatusView = z
     halted: z.boolean(),
     lastReceipt: z.object({ size: z.number().int(), root: z.string(), receivedAt: z.string() }).strict().nullable(),
     alerts: z.array(SyncAlertView),
+    /** Security alerts queued for the server and not yet acknowledged by its alert receipt. */
+    securityAlertsWaiting: z.number().int(),
   })
   .strict();
 export type SyncStatusView = z.infer<typeof SyncStatusView>;

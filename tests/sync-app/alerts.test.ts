@@ -5,7 +5,7 @@ import { readSecurityOutbox } from '../../electron/core/security/index';
 import { expectError, setupAndSignInAdmin, startCore, type Harness } from '../accounts/helpers';
 import { db, setDetection } from '../security/helpers';
 import { makeCert, startServer, tempDir, type TestServer } from '../sync/helpers';
-import { enrollThroughContract } from './helpers';
+import { enrollThroughContract, status } from './helpers';
 
 /**
  * The whole path in the running core: a rule fires as the entries are written, the alert waits in
@@ -42,11 +42,13 @@ describe('security alerts through the app', () => {
     const queued = readSecurityOutbox(db(h));
     expect(queued.map((q) => JSON.parse(q.payload) as { rule: string }).map((p) => p.rule)).toEqual(['failed_login_burst']);
 
+    expect((await status(h)).securityAlertsWaiting).toBe(1);
     const run = await h.ok<{ error: string | null }>('sync.now', {});
     expect(run.error).toBeNull();
     const held = await server.app.store.listDeviceAlerts({ deviceId: request.deviceId });
     expect(held.map((a) => [a.alertId, a.rule, a.severity, a.count])).toEqual([[queued[0]!.refId, 'failed_login_burst', 'high', 2]]);
     expect(readSecurityOutbox(db(h))).toEqual([]);
+    expect((await status(h)).securityAlertsWaiting).toBe(0);
 
     // The next sync sends nothing again; the server still holds it once.
     await h.ok('sync.now', {});

@@ -33,5 +33,6 @@ export function statusView(rt: SyncRuntime): SyncStatusView {
     halted: st.halted,
     lastReceipt: latest ? { size: latest.receipt.size, root: latest.receipt.root, receivedAt: latest.receipt.receivedAt } : null,
     alerts: rt.device.alerts(),
+    securityAlertsWaiting: st.securityAlertsWaiting,
   };
 }
