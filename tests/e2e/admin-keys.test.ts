@@ -48,6 +48,8 @@ describe('administration: keys, backup and program settings in the browser previ
     expect(await panel.getByTestId('vault-cipher').textContent()).toBe('SQLCipher 4 (AES-256-CBC, HMAC-SHA512 per 4096-byte page)');
     expect(await panel.getByRole('table', { name: 'Key slots' }).textContent()).toContain(ADMIN.username);
     expect(await panel.getByTestId('last-backup').textContent()).toBe('never');
+    await panel.getByTestId('vault-cipher').scrollIntoViewIfNeeded();
+    await shot(page, 'admin-keys-facts');
 
     const form = page.getByRole('form', { name: 'Encrypted backup' });
     await form.getByLabel('Your password').fill(ADMIN.password);

@@ -72,8 +72,8 @@ function VaultFacts({ info, onChanged }: { info: VaultInfoView; onChanged(): voi
         <dd>{info.cipher.keyDerivation}</dd>
         <dt>Key slots</dt>
         <dd>{info.cipher.slotKdf}</dd>
-        <dt>Freed memory wiped</dt>
-        <dd>{info.cipher.memorySecurity === 'on' ? 'yes' : 'not supported by this build'}</dd>
+        <dt>Memory wipe</dt>
+        <dd>{info.cipher.memorySecurity === 'on' ? 'freed memory is overwritten' : 'not supported by this build'}</dd>
         <dt>Formats</dt>
         <dd>
           {info.format.app}, schema {info.format.schemaVersion}; {info.format.keystore} v{info.format.keystoreVersion}, generation {info.format.keystoreGeneration}
