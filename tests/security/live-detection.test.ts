@@ -59,6 +59,21 @@ describe('detection at commit', () => {
     await h.ok('auth.endBreakGlass', {}, pd.caller);
   });
 
+  it('a backlog larger than one slice is evaluated over several turns of the event loop', async () => {
+    await setDetection(h, { massAccess: { threshold: 3, windowMinutes: 60 } });
+    const actor = { type: 'user' as const, userId: 'bulk-reader', role: 'coordinator' as const, sessionId: null };
+    const w = ws(h);
+    // One unit of work: 1,200 ordinary entries, then four distinct person reads at its very end.
+    w.unit(actor, (tx) => {
+      for (let i = 0; i < 1200; i++) tx.record({ action: 'settings.update', resourceType: 'bulk', resourceId: `b-${i}`, details: { i } });
+      for (const p of ['q-1', 'q-2', 'q-3', 'q-4']) w.read(actor, { action: 'person.read_details', resourceType: 'person', resourceId: p, subject: p });
+    });
+    // Right after the commit only the first slice was looked at; the rest follows turn by turn.
+    expect(raised('mass_access').filter((a) => a.userId === 'bulk-reader')).toHaveLength(0);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(raised('mass_access').filter((a) => a.userId === 'bulk-reader')).toMatchObject([{ count: 4 }]);
+  });
+
   it('a failing evaluation never fails the write: the change commits, the failure is logged by code', async () => {
     const d = db(h);
     const good = d.prepare('SELECT data FROM security_settings WHERE id = 1').pluck().get() as string;

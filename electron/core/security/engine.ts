@@ -65,7 +65,7 @@ function outboxPayload(a: SecurityAlert): Record<string, unknown> {
  * so a crash can neither lose an alert nor raise one twice. Without hits the cursor only moves in
  * memory unless `persist` (the sweep and security calls) or enough entries went by.
  */
-export function evaluateTail(deps: EngineDeps, opts: { persist?: boolean } = {}): { evaluated: number; raised: SecurityAlert[] } {
+export function evaluateTail(deps: EngineDeps, opts: { persist?: boolean; maxRows?: number } = {}): { evaluated: number; raised: SecurityAlert[]; more: boolean } {
   const { db, audit, clock, ids } = deps;
   const settings = readSettings(db).detection;
   const tail = tailOf(db, settings);
@@ -90,11 +90,19 @@ export function evaluateTail(deps: EngineDeps, opts: { persist?: boolean } = {})
     hits.push(h);
   };
   let evaluated = 0;
+  // A bounded slice when asked (after a commit on the main thread): the rest is `more`.
+  let budget = opts.maxRows ?? Number.POSITIVE_INFINITY;
+  let more = false;
   try {
     const next = db.prepare('SELECT seq, entry FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?');
     for (;;) {
-      const rows = next.all(cursor, BATCH) as Array<{ seq: number; entry: string | null }>;
+      if (budget <= 0) {
+        more = next.all(cursor, 1).length > 0;
+        break;
+      }
+      const rows = next.all(cursor, Math.min(BATCH, budget)) as Array<{ seq: number; entry: string | null }>;
       if (rows.length === 0) break;
+      budget -= rows.length;
       for (const r of rows) {
         cursor = r.seq;
         // A payload destroyed by retention has nothing left to evaluate.
@@ -133,7 +141,7 @@ export function evaluateTail(deps: EngineDeps, opts: { persist?: boolean } = {})
         tail.unsaved = 0;
       }
       advance();
-      return { evaluated, raised: [] };
+      return { evaluated, raised: [], more };
     }
     const raised = runChange(db, audit, SECURITY_ACTOR, (tx) => {
       const out: SecurityAlert[] = [];
@@ -171,7 +179,7 @@ export function evaluateTail(deps: EngineDeps, opts: { persist?: boolean } = {})
     });
     tail.unsaved = 0;
     advance();
-    return { evaluated, raised };
+    return { evaluated, raised, more };
   } catch (err) {
     // The window state may already count what was not committed: rebuild it from the database.
     tails.delete(db);

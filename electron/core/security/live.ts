@@ -7,6 +7,9 @@ import type { Workspace } from '../workspace';
 import { evaluateTail } from './engine';
 import { reconcileEvidence } from './evidence';
 
+/** Entries evaluated per turn of the event loop (about 10-20 ms on this machine). */
+const SLICE = 500;
+
 /**
  * Detection as entries are written: the audit log tells the workspace after each unit of work, and
  * this evaluates the new entries right after the commit, whichever path wrote them (a contract call,
@@ -24,24 +27,31 @@ export function liveDetection(services: { dataDir: string; clock: Clock; ids: Id
     // The alert.raise entries of an evaluation come back here: the running evaluation owns them.
     if (running || !ws.db.open) return;
     if (ws.db.inTransaction) {
-      if (deferred.has(ws.db)) return;
-      deferred.add(ws.db);
-      setImmediate(() => {
-        deferred.delete(ws.db);
-        run(ws);
-      });
+      schedule(ws);
       return;
     }
     running = true;
+    let more = false;
     try {
       // First sight of a connection is its unlock: report what was found while it was locked.
       reconcileEvidence(ws, services);
-      evaluateTail({ db: ws.db, audit: ws.audit, clock: services.clock, ids: services.ids });
+      more = evaluateTail({ db: ws.db, audit: ws.audit, clock: services.clock, ids: services.ids }, { maxRows: SLICE }).more;
     } catch (err) {
       services.logger.error('security evaluation after commit failed', { errorCode: err instanceof AppError ? err.code : 'INTERNAL' });
     } finally {
       running = false;
     }
+    // A long backlog (a large import, the first run on an old trail) goes in slices, each its own
+    // turn of the event loop, so no call waits behind all of it.
+    if (more) schedule(ws);
+  };
+  const schedule = (ws: Workspace): void => {
+    if (deferred.has(ws.db)) return;
+    deferred.add(ws.db);
+    setImmediate(() => {
+      deferred.delete(ws.db);
+      run(ws);
+    });
   };
   return run;
 }
