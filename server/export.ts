@@ -9,7 +9,7 @@ import type { ServerStore } from './storage/types';
 /**
  * The hospital's archive export: JSON lines, one `device` line (enrollment, accepted size and
  * root, newest signed receipt) followed by that device's `entry` lines (seq, leaf hash, canonical
- * entry). Before writing, every leaf hash is recomputed and the root rebuilt and compared with the
+ * entry) and its `security_alert` lines (the alerts its detection rules sent, as stored). Before writing, every leaf hash is recomputed and the root rebuilt and compared with the
  * accepted head, so an export is never made from a damaged store. Anyone can re-verify the file
  * with shared/merkle and the device keys it names.
  */
@@ -35,6 +35,9 @@ export async function exportArchive(store: ServerStore, outPath: string, opts: {
       for (const r of rows) {
         await write({ kind: 'entry', deviceId: d.deviceId, seq: r.seq, leafHash: toBase64(r.leafHash), receivedAt: r.receivedAt, entry: JSON.parse(r.canonical) as unknown });
         entries++;
+      }
+      for (const a of await store.listDeviceAlerts({ deviceId: d.deviceId })) {
+        await write({ kind: 'security_alert', ...a, details: JSON.parse(a.details) as unknown });
       }
     }
   } finally {

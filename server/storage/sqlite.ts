@@ -171,11 +171,12 @@ export class SqliteServerStore implements ServerStore {
       .prepare(
         `SELECT d.device_id, d.origin, d.signing_key, d.sealing_key, d.enrolled_at, d.revoked_at, d.size,
                 (SELECT max(received_at) FROM checkpoints c WHERE c.device_id = d.device_id) AS last_receipt_at,
-                (SELECT count(*) FROM alerts a WHERE a.device_id = d.device_id) AS alerts
+                (SELECT count(*) FROM alerts a WHERE a.device_id = d.device_id) AS alerts,
+                (SELECT count(*) FROM device_alerts x WHERE x.device_id = d.device_id) AS security_alerts
            FROM devices d ORDER BY d.device_id`,
       )
-      .all() as Array<DeviceRow & { size: number; last_receipt_at: string | null; alerts: number }>;
-    return Promise.resolve(rows.map((r) => ({ ...toDevice(r), size: r.size, lastReceiptAt: r.last_receipt_at, openAlerts: r.alerts })));
+      .all() as Array<DeviceRow & { size: number; last_receipt_at: string | null; alerts: number; security_alerts: number }>;
+    return Promise.resolve(rows.map((r) => ({ ...toDevice(r), size: r.size, lastReceiptAt: r.last_receipt_at, openAlerts: r.alerts, securityAlerts: r.security_alerts })));
   }
 
   revokeDevice(deviceId: string, at: string): Promise<boolean> {

@@ -24,6 +24,8 @@ export interface DeviceSummary extends DeviceRecord {
   size: number;
   lastReceiptAt: string | null;
   openAlerts: number;
+  /** Security alerts the device's detection rules sent (device_alerts). */
+  securityAlerts: number;
 }
 
 /** The device's accepted tree: its size, root, and the compact frontier needed to extend it. */

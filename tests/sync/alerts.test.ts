@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/canonical-json';
@@ -10,6 +10,7 @@ import { generateKeyPair, privateKeyFromPkcs8, signBody, signPayload } from '../
 import { seal } from '../../electron/core/sync/protocol/seal';
 import { exportAlertsFile, importReceiptFiles } from '../../electron/core/sync/files';
 import { httpsTransport } from '../../electron/core/sync/transport';
+import { exportArchive } from '../../server/export';
 import { importBatchFiles } from '../../server/files';
 import { startSyncServer } from '../../server/http';
 import { appendEntries, enroll, makeCert, ManualClock, openDevice, quietLogger, startServer, tempDir, type TestDevice, type TestServer } from './helpers';
@@ -83,6 +84,15 @@ describe('security alerts over sync', () => {
     expect(JSON.parse(held[0]!.details)).toEqual({ threshold: 10, windowMinutes: 15 });
     expect(unsent()).toEqual([]);
     expect(dev.sync.status().securityAlertsWaiting).toBe(0);
+    // The hospital sees them in the device list and in its archive export.
+    expect((await server.app.store.listDevices()).map((d) => d.securityAlerts)).toEqual([2]);
+    const archive = join(root, `archive-${n}.jsonl`);
+    await exportArchive(server.app.store, archive);
+    const lines = readFileSync(archive, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; alertId?: string; details?: unknown });
+    expect(lines.filter((l) => l.kind === 'security_alert').map((l) => [l.alertId, l.details])).toEqual([
+      ['alert-1', { threshold: 10, windowMinutes: 15 }],
+      ['alert-2', {}],
+    ]);
     // Nothing left: the next run sends no alerts message at all.
     expect(await agent().syncNow()).toMatchObject({ error: null, alertsSent: 0 });
   });

@@ -27,7 +27,7 @@ disk). --data may also come from RSCHED_SERVER_DATA.
   import   FILE|DIR... [--receipts DIR]
            Ingest sealed batch and security alerts files (air-gapped transfer); writes a receipt
            file per accepted file.
-  devices  [--json]             Enrolled devices, sizes, last receipt, alerts.
+  devices  [--json]             Enrolled devices, sizes, last receipt, alerts, security alerts.
   alerts   [--device ID] [--json]
            Alerts the server raised itself (fork, rollback, bad batch).
   security-alerts [--device ID] [--json]
@@ -224,7 +224,7 @@ async function runSub(sub: string, f: Flags, app: ServerApp, io: CliIo, deps: Se
       if (json) return (out(JSON.stringify(list)), 0);
       if (list.length === 0) out('no devices enrolled');
       for (const d of list) {
-        out(`${d.deviceId}  ${d.revokedAt ? `REVOKED ${d.revokedAt}` : 'active'}  entries ${d.size}  last receipt ${d.lastReceiptAt ?? 'never'}  alerts ${d.openAlerts}`);
+        out(`${d.deviceId}  ${d.revokedAt ? `REVOKED ${d.revokedAt}` : 'active'}  entries ${d.size}  last receipt ${d.lastReceiptAt ?? 'never'}  alerts ${d.openAlerts}  security alerts ${d.securityAlerts}`);
       }
       return 0;
     }
