@@ -12,7 +12,7 @@ import { vaultPaths } from './paths';
 import { unlockWithPassword, type VaultContext } from './vault';
 
 /** Files other modules keep beside the vault; named here so destruction leaves none of them. */
-const COMPANION_FILES = ['audit-anchor.json', 'signin.json', 'signin.json.prev', 'sync-receipt.json'];
+const COMPANION_FILES = ['audit-anchor.json', 'signin.json', 'signin.json.prev', 'sync-receipt.json', 'security-evidence.jsonl'];
 
 /**
  * Emergency destruction (crypto-shredding). The data key exists only inside the key slots, so
@@ -95,7 +95,7 @@ export async function destroyVault(
   }
   fsyncDir(p.dir);
   // 2. The database and its companions, including the small state files other modules keep beside it
-  //    (audit anchor, sign-in index and counters, last sync receipt): nothing of the vault stays behind.
+  //    (audit anchor, sign-in index and counters, last sync receipt, tamper evidence): nothing of the vault stays behind.
   const companions = COMPANION_FILES.map((name) => join(p.dir, name)).filter((path) => existsSync(path));
   for (const path of [p.db, p.wal, p.shm, p.session, ...companions]) {
     if (!existsSync(path)) {
