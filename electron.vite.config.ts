@@ -1,17 +1,21 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
+import { WORKER_ENTRIES } from './electron/core/workers/spawn';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 // The desktop build: main process (ESM), sandboxed preload (CommonJS, as sandboxed preloads must be)
-// and the renderer. Native modules stay external and load from node_modules at run time.
+// and the renderer. Native modules stay external and load from node_modules at run time. Each worker
+// thread is its own entry, out/main/workers/<id>.js, which spawnWorker starts in the desktop app.
+const workerInputs = Object.fromEntries(Object.entries(WORKER_ENTRIES).map(([id, source]) => [`workers/${id}`, here(`./${source}`)]));
+
 export default defineConfig({
   main: {
     build: {
       outDir: here('./out/main'),
       rollupOptions: {
-        input: { index: here('./electron/main/index.ts') },
+        input: { index: here('./electron/main/index.ts'), ...workerInputs },
         external: ['better-sqlite3-multiple-ciphers', 'better-sqlite3', 'highs'],
       },
     },

@@ -1,6 +1,7 @@
 import type * as ElectronModule from 'electron';
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/app';
+import { useBundledWorkers } from '../core/workers/spawn';
 import { bindContract } from './ipc';
 import { lockOnPowerEvents } from './power';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -11,6 +12,8 @@ type Electron = typeof ElectronModule;
 export interface DesktopPaths {
   preload: string;
   rendererDir: string;
+  /** The bundled worker threads, `<workersDir>/<id>.js` (the desktop build has no sources to run). */
+  workersDir: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export function startDesktopApp(electron: Electron, paths: DesktopPaths): { read
     return { ready: Promise.resolve(null) };
   }
   registerAppScheme(protocol);
+  useBundledWorkers(paths.workersDir);
 
   const openExternal = (url: string): void => {
     if (isAllowedExternalUrl(url)) void shell.openExternal(url);

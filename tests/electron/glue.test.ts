@@ -10,6 +10,7 @@ import { bindContract } from '../../electron/main/ipc';
 import { hardenWebContents, isAllowedExternalUrl, mainWindowOptions } from '../../electron/main/security';
 import { serveRenderer } from '../../electron/main/protocol';
 import type { Dispatcher } from '../../electron/core/dispatcher';
+import { bundledWorkersDir, useBundledWorkers } from '../../electron/core/workers/spawn';
 import * as fake from '../fakes/electron';
 
 const asElectron = electron as unknown as typeof electron;
@@ -147,7 +148,10 @@ describe('desktop bootstrap', () => {
   it('enables the sandbox, takes the single-instance lock, denies permissions, and locks on OS lock-screen', async () => {
     fake.recorded.ipcHandlers.clear();
     fake.app.userData = mkdtempSync(join(tmpdir(), 'rsched-userdata-'));
-    const { ready } = startDesktopApp(asElectron, { preload: '/p.cjs', rendererDir: '/nowhere' });
+    expect(bundledWorkersDir()).toBeNull();
+    const { ready } = startDesktopApp(asElectron, { preload: '/p.cjs', rendererDir: '/nowhere', workersDir: '/app/out/main/workers' });
+    // The desktop build has no sources: worker threads start from the bundled entries, before the core exists.
+    expect(bundledWorkersDir()).toBe('/app/out/main/workers');
     expect(fake.recorded.sandboxEnabled).toBe(true);
     expect(fake.recorded.singleInstanceRequested).toBe(true);
     expect(fake.recorded.privilegedSchemes).toEqual([expect.objectContaining({ scheme: 'app' })]);
@@ -176,5 +180,6 @@ describe('desktop bootstrap', () => {
     core!.lock('idle');
     expect(win.webContents.reloads).toBe(reloadsBefore + 1);
     core!.shutdown();
+    useBundledWorkers(null);
   });
 });

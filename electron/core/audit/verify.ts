@@ -98,7 +98,7 @@ class Pool {
 
   private constructor(size: number, reader: VerifyReader | null) {
     for (let i = 0; i < size; i++) {
-      const w = spawnWorker(import.meta.url, './verify-worker');
+      const w = spawnWorker('audit-verify');
       let ack: ((ok: boolean) => void) | null = null;
       if (reader) this.opened.push(new Promise<boolean>((resolve) => (ack = resolve)));
       w.on('message', (msg: VerifyWorkerReply) => {

@@ -29,7 +29,7 @@ export class ComplianceRunner {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = spawnWorker(import.meta.url, './compliance-worker');
+    const worker = spawnWorker('compliance-check');
     worker.unref();
     worker.on('message', (msg: { id: number; ok: boolean; result?: Result; error?: string }) => {
       const waiter = this.pending.get(msg.id);

@@ -23,7 +23,7 @@ function runJob(job: HeavyJob, transfer: ArrayBuffer[]): Promise<void> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = spawnWorker(import.meta.url, './heavy-worker', job);
+      worker = spawnWorker('vault-heavy', job);
     } finally {
       // workerData was copied into the worker: our copies of the keys can go.
       for (const b of transfer) new Uint8Array(b).fill(0);

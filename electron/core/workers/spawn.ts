@@ -1,14 +1,51 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Starts a worker thread on a sibling module of the caller, e.g. `spawnWorker(import.meta.url,
- * './worker', data)`. Built code (the caller is .js) starts `worker.js` directly. Under tsx (development,
- * tests, the CLI) the caller is .ts, and Node 20 does not apply the parent's `--import tsx` hooks to
- * worker threads, so a bootstrap registers tsx inside the worker and then imports `worker.ts`.
+ * Every worker thread the app starts, by id, with its source module (repo-relative). The desktop build
+ * (`electron.vite.config.ts`) bundles each one to `out/main/workers/<id>.js`; several sources share the
+ * file name `worker.ts`, so the id, not the file name, names the bundle.
  */
-export function spawnWorker(callerUrl: string, name: string, workerData: Record<string, unknown> = {}): Worker {
-  const typescript = callerUrl.endsWith('.ts');
-  const entry = new URL(`${name}.${typescript ? 'ts' : 'js'}`, callerUrl);
-  if (typescript) return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...workerData, entry: entry.href } });
-  return new Worker(entry, { workerData });
+export const WORKER_ENTRIES = {
+  'audit-verify': 'electron/core/audit/verify-worker.ts',
+  'vault-heavy': 'electron/core/vault/heavy-worker.ts',
+  'nrp-solve': 'electron/core/solver/nrp/worker.ts',
+  'residency-solve': 'electron/core/solver/residency/worker.ts',
+  'export-render': 'electron/core/exchange/export/worker.ts',
+  'import-plan': 'electron/core/exchange/import/worker.ts',
+  'compliance-check': 'electron/core/schedule/compliance-worker.ts',
+} as const;
+
+export type WorkerId = keyof typeof WORKER_ENTRIES;
+
+// spawn.ts sits at electron/core/workers/, three levels below the repository root.
+const REPO_ROOT = new URL('../../../', import.meta.url);
+
+let bundledDir: string | null = null;
+
+/**
+ * Switches to the bundled workers in `dir` (`<dir>/<id>.js`). Only the Electron glue calls this: the
+ * desktop build has no source tree next to the main bundle. `null` goes back to source mode.
+ */
+export function useBundledWorkers(dir: string | null): void {
+  bundledDir = dir === null ? null : resolve(dir);
+}
+
+export function bundledWorkersDir(): string | null {
+  return bundledDir;
+}
+
+/**
+ * Starts worker `id`. Bundled: `<dir>/<id>.js`. Source (tsx: development, tests, the CLI): Node 20 does
+ * not apply the parent's `--import tsx` hooks to worker threads, so a bootstrap registers tsx inside the
+ * worker and then imports the TypeScript entry.
+ */
+export function spawnWorker(id: WorkerId, workerData: Record<string, unknown> = {}): Worker {
+  if (bundledDir !== null) return new Worker(pathToFileURL(resolve(bundledDir, `${id}.js`)), { workerData });
+  if (!import.meta.url.endsWith('.ts')) {
+    throw new Error(`worker ${id}: running from a bundle without useBundledWorkers(dir)`);
+  }
+  const entry = new URL(WORKER_ENTRIES[id], REPO_ROOT);
+  return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...workerData, entry: entry.href } });
 }

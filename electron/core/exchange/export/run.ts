@@ -10,7 +10,7 @@ export const EXPORT_TIMEOUT_MS = 60_000;
 type WorkerMessage = { type: 'result'; fileName: string; mimeType: string; bytes: Uint8Array } | { type: 'error'; message: string };
 
 function startWorker(format: ExportFormat, model: ExportModel): Worker {
-  return spawnWorker(import.meta.url, './worker', { format, model });
+  return spawnWorker('export-render', { format, model });
 }
 
 /**

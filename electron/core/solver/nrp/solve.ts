@@ -29,9 +29,9 @@ export interface NrpSolveResult {
   cancelled: boolean;
 }
 
-/** Starts the search worker (worker.ts under tsx, worker.js when built). */
+/** Starts one search worker (entry 'nrp-solve', see workers/spawn.ts). */
 function startWorker(input: NrpWorkerInput): Worker {
-  return spawnWorker(import.meta.url, './worker', { ...input });
+  return spawnWorker('nrp-solve', { ...input });
 }
 
 function runWorker(input: NrpWorkerInput, onProgress: (p: NrpProgress) => void): Promise<NrpSearchResult> {

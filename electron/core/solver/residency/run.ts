@@ -11,9 +11,9 @@ export interface RunOptions {
   onProgress?: (p: ResidencyProgress) => void;
 }
 
-/** Starts the worker (worker.ts under tsx, worker.js when built). */
+/** Starts the worker (entry 'residency-solve', see workers/spawn.ts). */
 function startWorker(input: ResidencyWorkerInput): Worker {
-  return spawnWorker(import.meta.url, './worker', { ...input });
+  return spawnWorker('residency-solve', { ...input });
 }
 
 /**
