@@ -56,7 +56,8 @@ interface CellProps {
 const Cell = memo(function Cell({ row, col, rotation, badge, focused, selected, canEdit, onMouseDown, onDropRotation, onOpenPicker }: CellProps) {
   // Colours come from data, so they are set as custom properties (CSP allows CSSOM, not style="").
   const style = rotation ? ({ '--rot': rotation.colour, '--rot-fg': textOn(rotation.colour) } as CSSProperties) : undefined;
-  const label = `${rotation ? rotation.name : 'Unassigned'}${badge ? `, ${badgeText(badge)}` : ''}`;
+  // The name starts with the visible short name (WCAG 2.5.3, label in name), then the full one.
+  const label = `${rotation ? `${rotation.shortName}: ${rotation.name}` : 'Unassigned'}${badge ? `, ${badgeText(badge)}` : ''}`;
   const pos = { row, col };
   return (
     <div

@@ -11,7 +11,8 @@ import { BadgeMark } from './BlockGrid';
  */
 export function CapacityTable({ rotations, blocks, cap, index }: { rotations: readonly Rotation[]; blocks: readonly Block[]; cap: ReadonlyMap<string, CapacityCell>; index: FindingIndex }) {
   return (
-    <div className="captable-wrap">
+    // Focusable so the table scrolls by keyboard too (WCAG 2.1.1).
+    <div className="captable-wrap" tabIndex={0} role="region" aria-label="Capacity by rotation and block">
       <table className="captable" style={{ '--ncols': blocks.length } as CSSProperties} data-testid="capacity">
         <caption>Capacity: trainees per rotation and block (minimum–maximum)</caption>
         <thead>
