@@ -5,7 +5,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { launchChromium, startApp, type RunningApp } from './browser';
-import { ADMIN, setupVault, signIn, until } from './flows';
+import { ADMIN, cellOf, gridToTop, setupVault, signIn, until } from './flows';
 
 /** axe-core's browser bundle, injected into each page as a script. */
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -18,6 +18,8 @@ interface Finding {
   impact: string;
   help: string;
   targets: string[];
+  /** axe's explanation for the first offending element. */
+  why: string;
 }
 
 /** Runs axe on the whole document; returns the serious and critical WCAG A/AA violations. */
@@ -30,12 +32,12 @@ async function audit(page: Page): Promise<Finding[]> {
   }, WCAG_TAGS);
   return results.violations
     .filter((v) => BLOCKING.has(v.impact ?? ''))
-    .map((v) => ({ rule: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    .map((v) => ({ rule: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n) => n.target.join(' ')), why: (v.nodes[0]?.failureSummary ?? '').replace(/\s+/g, ' ') }));
 }
 
 /** One line per violation, so a failure names the rule, its impact and where it is. */
 function report(findings: Finding[]): string[] {
-  return findings.map((f) => `${f.rule} (${f.impact}): ${f.help} — ${f.targets.slice(0, 8).join(' | ')}${f.targets.length > 8 ? ` (+${f.targets.length - 8} more)` : ''}`);
+  return findings.map((f) => `${f.rule} (${f.impact}): ${f.help} — ${f.targets.slice(0, 8).join(' | ')}${f.targets.length > 8 ? ` (+${f.targets.length - 8} more)` : ''} [${f.why}]`);
 }
 
 async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
@@ -114,6 +116,16 @@ describe('accessibility of the main screens in the browser preview', () => {
   it('block schedule grid', async () => {
     await open('Block schedule', page.getByRole('grid', { name: /Block schedule/ }).locator('[role="gridcell"]'));
     await expectNoSeriousViolations(page, 'block schedule');
+    // A selection, the rotation picker open over it, then an over-capacity block with its markers.
+    await gridToTop(page);
+    await cellOf(page, 'Resident A01', 0).click();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.type('MICU');
+    await page.getByTestId('rotation-picker').waitFor();
+    await expectNoSeriousViolations(page, 'block schedule: rotation picker');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-cap="MICU|Block 1"][data-state="over"]').waitFor();
+    await expectNoSeriousViolations(page, 'block schedule: over capacity');
   });
 
   it('call calendar', async () => {
@@ -125,6 +137,10 @@ describe('accessibility of the main screens in the browser preview', () => {
     await open('Compliance', page.getByRole('heading', { name: 'Compliance', exact: true }));
     await until(async () => !((await page.locator('.compliance .section-head').textContent()) ?? '').includes('checking'), 60_000);
     await expectNoSeriousViolations(page, 'compliance');
+    const card = page.locator('article.finding', { hasText: 'MICU in Block 1' });
+    await card.getByRole('button', { name: 'Acknowledge…' }).click();
+    await card.getByLabel('Reason for acknowledging').waitFor();
+    await expectNoSeriousViolations(page, 'compliance: acknowledging a finding');
   });
 
   it('people editor, with its form open', async () => {
@@ -143,11 +159,34 @@ describe('accessibility of the main screens in the browser preview', () => {
   it('administration', async () => {
     await open('Administration', page.getByRole('heading', { name: 'Users and roles' }));
     await expectNoSeriousViolations(page, 'administration');
+    await page.getByRole('button', { name: 'New user' }).click();
+    await page.getByRole('form', { name: 'New user' }).waitFor();
+    await expectNoSeriousViolations(page, 'administration: new user form');
   });
 
   it('security view', async () => {
     await open('Security', page.getByRole('heading', { name: 'Security', exact: true }));
-    await expectNoSeriousViolations(page, 'security');
+    const tabs = page.getByRole('tablist', { name: 'Security operations' }).getByRole('tab');
+    const names = await tabs.allTextContents();
+    expect(names.length).toBeGreaterThan(1);
+    const lines: string[] = [];
+    for (const name of names) {
+      await tabs.filter({ hasText: name }).first().click();
+      await until(async () => (await page.locator('[aria-busy="true"]').count()) === 0, 30_000);
+      lines.push(...report(await audit(page)).map((l) => `${name}: ${l}`));
+    }
+    if (lines.length > 0) console.error(`axe on security:\n  ${lines.join('\n  ')}`);
+    expect(lines, 'accessibility violations on the security tabs').toEqual([]);
+  });
+
+  it('every other view in the main navigation', async () => {
+    const audited = new Set(['Block schedule', 'Call calendar', 'Compliance', 'People', 'Audit', 'Administration', 'Security']);
+    const labels = (await mainNav().getByRole('button').allTextContents()).map((l) => l.trim()).filter((l) => !audited.has(l));
+    expect(labels.length).toBeGreaterThan(3);
+    for (const label of labels) {
+      await open(label, page.locator('main h2').first());
+      await expectNoSeriousViolations(page, label);
+    }
   });
 
   it('Tab reaches the main navigation and the block grid; arrow keys move focus inside the grid', async () => {
@@ -164,6 +203,21 @@ describe('accessibility of the main screens in the browser preview', () => {
       return -1;
     };
     expect(await tabTo(() => document.activeElement?.closest('nav[aria-label="Main"]') != null)).toBeGreaterThan(0);
+    // Visible focus (WCAG 2.4.7): every stop on the way through the workspace draws an outline or a ring.
+    const unmarked: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const miss = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const cs = getComputedStyle(el);
+        const marked = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none';
+        return marked ? null : `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`;
+      });
+      if (miss) unmarked.push(miss);
+    }
+    expect(unmarked, 'focused elements without a visible focus indicator').toEqual([]);
+    await mainNav().getByRole('button', { name: 'Block schedule', exact: true }).focus();
     expect(await tabTo(() => document.activeElement?.closest('[role="grid"]') != null)).toBeGreaterThan(0);
 
     const focused = () => page.evaluate(() => {
