@@ -6,6 +6,7 @@ import { actorOf } from '../schedule/handlers';
 import type { Session } from '../session';
 import type { Workspace } from '../workspace';
 import { exportSchedule, type Renderer } from './export/service';
+import type { FilePlanner } from './import/run';
 import { checkImportRole, confirmImport, previewImport } from './import-service';
 import { SwapService } from './swaps';
 import { previewPublish, publish, rollback, VersionStore } from './versions';
@@ -15,6 +16,8 @@ export interface ExchangeDeps {
   workspace(): Workspace;
   /** Tests may render in-process; production renders in a worker thread. */
   render?: Renderer;
+  /** Tests may read import files in-process; production reads them in a worker thread. */
+  planFile?: FilePlanner;
 }
 
 function sessionOf(ctx: CallContext): Session {
@@ -32,10 +35,14 @@ export function exchangeHandlers(deps: ExchangeDeps): Handlers<typeof exchangeCa
   const ws = () => deps.workspace();
   const swaps = (ctx: CallContext) => new SwapService(ws(), ctx.services);
   return {
-    'import.preview': (input, ctx) => {
+    'import.preview': async (input, ctx) => {
       const s = sessionOf(ctx);
       checkImportRole(s.role, input.kind);
-      return previewImport(ws(), ctx.services, s.userId, input);
+      const opened = ws();
+      const preview = await previewImport(opened, ctx.services, s.userId, input, deps.planFile);
+      // The vault may have been locked (and another opened) while the worker read the file.
+      if (ws().db !== opened.db) throw new AppError('VAULT_LOCKED');
+      return preview;
     },
     'import.confirm': (input, ctx) => confirmImport(ws(), ctx.services.clock, userActor(ctx), input.previewId),
 

@@ -9,11 +9,9 @@ import type { Clock } from '../clock';
 import type { IdGenerator } from '../ids';
 import type { Workspace } from '../workspace';
 import { IMPORT_LIMITS } from './limits';
+import { verdictsOf } from './import/plan-file';
+import { planInWorker, type FilePlanner } from './import/run';
 import { planImport, type ImportOp, type PlanContext } from './plan/index';
-import { readCsv } from './read-csv';
-import { readJson } from './read-json';
-import { readXlsx } from './read-xlsx';
-import { decodeBase64, sniffFormat } from './sniff';
 import type { Table } from './table';
 
 /** Who may import what: the permission the matching single-record call needs. */
@@ -29,7 +27,8 @@ interface StoredPreview {
   userId: string;
   kind: ImportKind;
   yearId: string | null;
-  table: Table;
+  /** The file's table as JSON: parsed only if the preview is confirmed. */
+  tableJson: string;
   overrides: ColumnMapping;
   /** Row verdicts shown to the user; confirm refuses if the program changed them meanwhile. */
   verdicts: string;
@@ -45,10 +44,6 @@ function previewsOf(db: Database): Map<string, StoredPreview> {
   let m = previewsByDb.get(db);
   if (!m) previewsByDb.set(db, (m = new Map()));
   return m;
-}
-
-function verdictsOf(rows: readonly PreviewRow[]): string {
-  return rows.map((r) => `${r.row}|${r.column ?? ''}|${r.status}`).join('\n');
 }
 
 function countsOf(rows: readonly PreviewRow[]): PreviewOut['counts'] {
@@ -78,35 +73,38 @@ function contextOf(ws: Workspace, kind: ImportKind, yearId: string | null): Plan
   };
 }
 
+/**
+ * Previews a file: the main thread snapshots the program (fast, synchronous SQLite reads) and a
+ * worker thread reads and classifies the rows, so the IPC loop stays free however large the file.
+ */
 export async function previewImport(
   ws: Workspace,
   deps: { ids: IdGenerator; clock: Clock },
   userId: string,
   input: { kind: ImportKind; dataBase64: string; yearId?: string | undefined; mapping?: ColumnMapping | undefined; sheet?: string | undefined },
+  planner: FilePlanner = planInWorker,
 ): Promise<PreviewOut> {
-  const bytes = decodeBase64(input.dataBase64);
-  const format = sniffFormat(bytes);
-  const table = format === 'xlsx' ? await readXlsx(bytes, input.kind, input.sheet) : format === 'json' ? readJson(bytes, input.kind) : readCsv(bytes, input.kind);
   const yearId = input.yearId ?? null;
   const overrides = input.mapping ?? {};
-  const plan = planImport(input.kind, table, overrides, contextOf(ws, input.kind, yearId));
+  const context = contextOf(ws, input.kind, yearId);
+  const planned = await planner({ kind: input.kind, dataBase64: input.dataBase64, sheet: input.sheet, overrides }, context);
   const nowMs = deps.clock.nowMs();
   const previews = previewsOf(ws.db);
   for (const [id, p] of previews) if (p.expiresAtMs <= nowMs) previews.delete(id);
   while (previews.size >= IMPORT_LIMITS.maxPreviews) previews.delete(previews.keys().next().value as string);
   const id = deps.ids.id();
   const expiresAtMs = nowMs + IMPORT_LIMITS.previewTtlMs;
-  previews.set(id, { id, userId, kind: input.kind, yearId, table, overrides, verdicts: verdictsOf(plan.rows), expiresAtMs });
+  previews.set(id, { id, userId, kind: input.kind, yearId, tableJson: planned.tableJson, overrides, verdicts: planned.verdicts, expiresAtMs });
   return {
     previewId: id,
     kind: input.kind,
-    format,
-    sheet: table.sheet,
-    layout: plan.layout,
-    headers: table.headers,
-    mapping: plan.mapping,
-    rows: plan.rows,
-    counts: countsOf(plan.rows),
+    format: planned.format,
+    sheet: planned.sheet,
+    layout: planned.layout,
+    headers: planned.headers,
+    mapping: planned.mapping,
+    rows: planned.rows,
+    counts: countsOf(planned.rows),
     expiresAt: new Date(expiresAtMs).toISOString(),
   };
 }
@@ -159,7 +157,8 @@ export function confirmImport(ws: Workspace, clock: Clock, actor: AuditActor & {
     throw new AppError('NOT_FOUND', 'This import preview has expired or does not exist; preview the file again.');
   }
   checkImportRole(actor.role, p.kind);
-  const plan = planImport(p.kind, p.table, p.overrides, contextOf(ws, p.kind, p.yearId));
+  const table = JSON.parse(p.tableJson) as Table;
+  const plan = planImport(p.kind, table, p.overrides, contextOf(ws, p.kind, p.yearId));
   if (verdictsOf(plan.rows) !== p.verdicts) {
     previews.delete(previewId);
     throw new AppError('CONFLICT', 'The program changed since the preview, so some rows would now be imported differently; preview the file again.');
@@ -171,7 +170,7 @@ export function confirmImport(ws: Workspace, clock: Clock, actor: AuditActor & {
       action: 'import.apply',
       resourceType: 'import',
       resourceId: previewId,
-      details: { kind: p.kind, format: p.table.format, rows: plan.rows.length, created, updated, unchanged: c.unchanged, unmatched: c.unmatched, invalid: c.invalid, ...(p.yearId ? { yearId: p.yearId } : {}) },
+      details: { kind: p.kind, format: table.format, rows: plan.rows.length, created, updated, unchanged: c.unchanged, unmatched: c.unmatched, invalid: c.invalid, ...(p.yearId ? { yearId: p.yearId } : {}) },
     });
     return { created, updated, skipped: c.unchanged + c.unmatched + c.invalid };
   });
