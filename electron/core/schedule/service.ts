@@ -292,7 +292,10 @@ export class ScheduleService {
 
   /** Materializes a shift's instants from its local date and start time in the program's zone. */
   materializeShift(shiftType: ShiftType, date: string, disambiguation: Disambiguation = 'reject'): { startsAt: string; endsAt: string } {
-    const zone = this.settings().timeZone;
+    return this.materializeIn(this.settings().timeZone, shiftType, date, disambiguation);
+  }
+
+  private materializeIn(zone: string, shiftType: ShiftType, date: string, disambiguation: Disambiguation): { startsAt: string; endsAt: string } {
     const day = parseIsoDate(date);
     if (day === undefined) throw badInput('date', 'must be a date YYYY-MM-DD');
     const [h, m] = shiftType.startTime.split(':').map(Number) as [number, number];
@@ -326,6 +329,64 @@ export class ScheduleService {
 
   unassignShift(actor: AuditActor, id: string): void {
     this.removeRecord(actor, this.store.shiftAssignments, 'shift', id);
+  }
+
+  /**
+   * Many shift removals, then additions, as ONE unit of work (an accepted month of call): every
+   * change is checked first with the program read once, then all are written with one audit entry
+   * each (before/after). `also` may record more entries in the same change set (what caused it).
+   * Refuses as a whole, writing nothing, if any single change would be refused.
+   */
+  applyShiftChanges(
+    actor: AuditActor,
+    changes: { remove: readonly string[]; add: ReadonlyArray<{ personId: string; shiftTypeId: string; date: string }>; disambiguation?: Disambiguation },
+    also?: (tx: ChangeTx) => void,
+  ): number {
+    const zone = this.settings().timeZone;
+    const years = this.store.years.all();
+    const people = new Set<string>();
+    const shiftTypes = new Map<string, ShiftType>();
+    const removed = changes.remove.map((id, i) => this.store.shiftAssignments.require(id, `remove.${i}`));
+    const removedIds = new Set(changes.remove);
+    const dates = changes.add.map((a) => a.date).sort();
+    const taken = new Set(
+      dates.length === 0
+        ? []
+        : this.store.shiftAssignments
+            .where('date >= ? AND date <= ?', dates[0] as string, dates.at(-1) as string)
+            .filter((s) => !removedIds.has(s.id))
+            .map((s) => `${s.personId}|${s.shiftTypeId}|${s.date}`),
+    );
+    const records = changes.add.map((a, i) => {
+      if (!people.has(a.personId)) {
+        this.store.people.require(a.personId, `add.${i}.personId`);
+        people.add(a.personId);
+      }
+      let shiftType = shiftTypes.get(a.shiftTypeId);
+      if (!shiftType) shiftTypes.set(a.shiftTypeId, (shiftType = this.store.shiftTypes.require(a.shiftTypeId, `add.${i}.shiftTypeId`)));
+      if (!years.some((y) => y.startDate <= a.date && a.date <= y.endDate)) throw badInput(`add.${i}.date`, 'is outside every academic year');
+      const key = `${a.personId}|${a.shiftTypeId}|${a.date}`;
+      if (taken.has(key)) throw new AppError('CONFLICT', 'This person already has this shift on this date.');
+      taken.add(key);
+      const { startsAt, endsAt } = this.materializeIn(zone, shiftType, a.date, changes.disambiguation ?? 'reject');
+      return ShiftAssignment.parse({ id: this.ids.id(), personId: a.personId, shiftTypeId: a.shiftTypeId, date: a.date, startsAt, endsAt });
+    });
+    return this.runChange(actor, (tx) => {
+      for (const before of removed) {
+        try {
+          this.store.shiftAssignments.delete(before.id);
+        } catch (err) {
+          mapConstraint(err, 'shift');
+        }
+        tx.record({ action: 'shift.delete', resourceType: 'shift', resourceId: before.id, subject: before.personId, before: asRecord(before), after: null });
+      }
+      for (const record of records) {
+        this.store.shiftAssignments.put(record);
+        tx.record({ action: 'shift.create', resourceType: 'shift', resourceId: record.id, subject: record.personId, before: null, after: asRecord(record) });
+      }
+      also?.(tx);
+      return removed.length + records.length;
+    });
   }
 
   // ---- absences ---------------------------------------------------------------------------------

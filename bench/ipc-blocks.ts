@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { totpAt } from '../electron/core/accounts/mfa';
+import { createCore } from '../electron/core/app';
+import { systemClock } from '../electron/core/clock';
+import { createLogger } from '../electron/core/logger';
+import type { Caller } from '../electron/core/session';
+import { ImportPreview } from '../shared/contract/exchange';
+
+/**
+ * npm run bench -- ipc-blocks [--rows N]
+ *
+ * The two heaviest coordinator calls after a solve, through the dispatcher as the app runs them, on
+ * the demo program (12 residents per PGY): import.preview of a people file of N new people (default
+ * 19,999: with its header line, the 20,000-row import limit) and generate.accept of a month of call. For each: the awaited time and
+ * the longest block of the main thread's event loop while it ran (the 1 ms timer chain of
+ * bench/vault-keys.ts; a gap of g ms means the loop was blocked about g - 1 ms). Target: no block
+ * over 50 ms. Attribution: the dispatcher's output check of the preview (zod, on the main thread),
+ * timed alone on the returned value. Last line: one JSON object.
+ */
+const args = process.argv.slice(2);
+const rowsArg = args.indexOf('--rows');
+const ROWS = rowsArg >= 0 ? Math.max(1, Number(args[rowsArg + 1]) || 19_999) : 19_999;
+const PASSWORD = 'quietly fossil tangerine orbit';
+
+const dir = mkdtempSync(join(tmpdir(), 'rsched-bench-ipc-'));
+const core = createCore({ dataDir: dir, transport: 'in-process', logger: createLogger({ level: 'error' }), sweepEveryMs: 0 });
+const caller: Caller = { clientId: 'bench', transport: 'in-process' };
+
+async function ok<T>(name: string, input: unknown): Promise<T> {
+  const r = await core.dispatcher.dispatch(name, input, caller);
+  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+/** Runs `fn` while a 1 ms timer chain watches the event loop; returns the awaited time and longest gap. */
+async function watched<T>(fn: () => Promise<T>): Promise<{ ms: number; longestBlockMs: number; value: T }> {
+  let last = performance.now();
+  let longest = 0;
+  let running = true;
+  const tick = (): void => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  const t0 = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t0;
+  running = false;
+  const now = performance.now();
+  longest = Math.max(longest, now - last);
+  return { ms: Math.round(ms), longestBlockMs: Math.round(Math.max(0, longest - 1) * 10) / 10, value };
+}
+
+/** A people file of `n` people the program does not know yet (distinct names and emails). */
+function newPeopleCsv(n: number): string {
+  const first = ['Ada', 'Bram', 'Chioma', 'Dmitri', 'Elif', 'Farah', 'Goran', 'Hana', 'Idris', 'Juno', 'Kofi', 'Lior', 'Mirela', 'Nadia', 'Oskar', 'Priya'];
+  const last = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Haddad', 'Novak', 'Quispe', 'Ruiz', 'Schmidt', 'Varga', 'Wojcik', 'Yilmaz'];
+  const lines = ['Name,Email,PGY,Type'];
+  for (let i = 0; i < n; i++) {
+    const name = `${first[i % first.length]} ${last[Math.floor(i / first.length) % last.length]}-${i}`;
+    lines.push(`${name},new.person.${i}@example.org,${(i % 3) + 1},resident`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+try {
+  await ok('auth.setup', { programName: 'Bench Residency', timeZone: 'America/Chicago', admin: { username: 'bench.admin', displayName: 'Bench Admin', email: 'bench@example.org', password: PASSWORD } });
+  await ok('auth.login', { username: 'bench.admin', password: PASSWORD });
+  const notice = await ok<{ version: string }>('auth.notice', {});
+  await ok('auth.acceptNotice', { version: notice.version });
+  const begun = await ok<{ secret: string }>('auth.mfaBegin', {});
+  await ok('auth.mfaConfirm', { otp: await totpAt(begun.secret, systemClock.nowMs()), currentPassword: PASSWORD });
+  const seeded = await ok<{ people: number; shifts: number }>('demo.seed', { startDate: '2026-07-01', residentsPerPgy: 12 });
+
+  const csv = newPeopleCsv(ROWS);
+  const dataBase64 = Buffer.from(csv).toString('base64');
+  const preview = await watched(() => ok<{ counts: Record<string, number> }>('import.preview', { kind: 'people', dataBase64 }));
+  const checkStarted = performance.now();
+  ImportPreview.parse(preview.value);
+  const outputCheckMs = Math.round(performance.now() - checkStarted);
+
+  const rotations = await ok<Array<{ id: string; shortName: string }>>('rotations.list', {});
+  const shiftTypes = await ok<Array<{ id: string; shortName: string }>>('shiftTypes.list', {});
+  const rot = (s: string): string => rotations.find((r) => r.shortName === s)!.id;
+  const st = (s: string): string => shiftTypes.find((t) => t.shortName === s)!.id;
+  const coverage = [
+    { shiftTypeId: st('W24'), minPerDay: 1, rotationIds: [rot('WARD-A'), rot('WARD-B')] },
+    { shiftTypeId: st('I24'), minPerDay: 1, rotationIds: [rot('MICU'), rot('CCU')] },
+    { shiftTypeId: st('NF'), minPerDay: 2 },
+  ];
+  const call = await ok<{ previewId: string; shifts: unknown[] }>('generate.call', { from: '2026-07-01', to: '2026-07-31', holidays: ['2026-07-03'], coverage, seed: 3, maxIterations: 120_000, timeLimitMs: 60_000 });
+  const accept = await watched(() => ok<{ applied: number; auditEntries: number }>('generate.accept', { previewId: call.previewId }));
+
+  const figures = {
+    people: seeded.people,
+    importRows: ROWS,
+    importNew: preview.value.counts.new ?? 0,
+    importPreview: { ms: preview.ms, longestBlockMs: preview.longestBlockMs },
+    importPreviewOutputCheckMs: outputCheckMs,
+    acceptShiftWrites: accept.value.applied,
+    acceptAuditEntries: accept.value.auditEntries,
+    generateAccept: { ms: accept.ms, longestBlockMs: accept.longestBlockMs },
+    cpus: cpus().length,
+    load1: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+  };
+  const line = (name: string, f: { ms: number; longestBlockMs: number }): string => `${name.padEnd(40)} ${String(f.ms).padStart(6)} ms awaited, longest event-loop block ${f.longestBlockMs} ms`;
+  process.stdout.write(
+    `demo program of ${seeded.people} people\n` +
+      [
+        line(`import.preview (${ROWS} rows, ${figures.importNew} new)`, preview),
+        `  of which the dispatcher's output check of ${ROWS} preview rows: ${outputCheckMs} ms`,
+        line(`generate.accept (${figures.acceptShiftWrites} shift writes)`, accept),
+      ].join('\n') +
+      `\n(load ${figures.load1} on ${figures.cpus} CPUs)\n${JSON.stringify(figures)}\n`,
+  );
+} finally {
+  core.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+}
