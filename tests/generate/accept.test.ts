@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sequentialIds } from '../../electron/core/ids';
+import { bindUnit, type Unit } from '../../electron/core/schedule/change';
+import { ScheduleService } from '../../electron/core/schedule/service';
+import type { AppError } from '../../shared/errors';
+import { scheduleFixture } from '../schedule/fixture';
+
+type Fixture = Awaited<ReturnType<typeof scheduleFixture>>;
+
+/**
+ * The write behind generate.accept of a month of call: many shift changes as ONE unit of work,
+ * checked before anything is written, each shift's audit entry with its before/after.
+ */
+describe('applyShiftChanges: an accepted month of call in one unit of work', () => {
+  let f: Fixture;
+  let units: number;
+  let service: ScheduleService;
+  let ids: { resident: string; senior: string; night: string; existing: string[] };
+
+  beforeEach(async () => {
+    f = await scheduleFixture();
+    const { unit } = bindUnit(f.vault.db, f.audit);
+    units = 0;
+    const counting: Unit = (actor, work) => {
+      units++;
+      return unit(actor, work);
+    };
+    service = new ScheduleService(f.store, counting, sequentialIds('bulk'), f.clock);
+    f.service.createAcademicYear(f.actor, { label: '2026-27', startDate: '2026-07-01', blockCount: 13, blockDays: 28, halfBlocks: false });
+    const person = (displayName: string, pgy: number) =>
+      f.service.savePerson(f.actor, { displayName, email: null, kind: 'resident', pgy, specialty: 'internal-medicine', facultyRoles: [], trainingStart: '2026-07-01', trainingEnd: null, active: true });
+    const resident = person('Avery Quinlan', 1).id;
+    const senior = person('Morgan Ashdown', 3).id;
+    const night = f.service.saveShiftType(f.actor, { name: 'Night', shortName: 'N', kind: 'nightFloat', startTime: '19:00', durationMinutes: 720, transitionMinutes: 0, rotationId: null, colour: '#223344' }).id;
+    const existing = ['2026-07-01', '2026-07-02'].map((date) => f.service.assignShift(f.actor, { personId: resident, shiftTypeId: night, date }).id);
+    ids = { resident, senior, night, existing };
+    units = 0;
+  });
+  afterEach(() => f.close());
+
+  it('removes, then adds, in one change set: a delete entry per removed shift (before), a create entry per new shift (after), then the cause', () => {
+    const before = f.auditRows().length;
+    const add = Array.from({ length: 30 }, (_, i) => ({ personId: ids.senior, shiftTypeId: ids.night, date: `2026-08-${String(i + 1).padStart(2, '0')}` }));
+    // The removed shift's slot is taken again in the same change: removals come first.
+    add.push({ personId: ids.resident, shiftTypeId: ids.night, date: '2026-07-01' });
+    const applied = service.applyShiftChanges(f.actor, { remove: ids.existing, add }, (tx) => {
+      tx.record({ action: 'schedule.generate', resourceType: 'schedule', resourceId: 'preview-1', details: { kind: 'call' } });
+    });
+    expect(applied).toBe(2 + 31);
+    expect(units).toBe(1);
+    const added = f.auditRows().slice(before);
+    expect(added.map((e) => e.action)).toEqual([...ids.existing.map(() => 'shift.delete'), ...add.map(() => 'shift.create'), 'schedule.generate']);
+    expect(added[0]).toMatchObject({ resource: { type: 'shift', id: ids.existing[0] }, before: { date: '2026-07-01', personId: ids.resident } });
+    expect(added[0]?.after).toBeUndefined();
+    expect(added[2]?.before).toBeUndefined();
+    expect(added[2]?.after).toMatchObject({ date: '2026-08-01', personId: ids.senior, shiftTypeId: ids.night });
+    const stored = f.store.shiftAssignments.all();
+    expect(stored).toHaveLength(31);
+    expect(stored.map((s) => s.id)).not.toContain(ids.existing[0]);
+    // Instants as the single-shift path materializes them: 19:00 in New York in August is 23:00 UTC.
+    expect(stored.find((s) => s.date === '2026-08-01')).toMatchObject({ startsAt: '2026-08-01T23:00:00Z', endsAt: '2026-08-02T11:00:00Z' });
+  });
+
+  it('refuses as a whole, writing nothing (not even the removals), when one addition would be refused', () => {
+    const before = f.auditRows().length;
+    const attempt = (add: Array<{ personId: string; shiftTypeId: string; date: string }>) => () => service.applyShiftChanges(f.actor, { remove: [ids.existing[0]!], add });
+    const good = { personId: ids.senior, shiftTypeId: ids.night, date: '2026-08-01' };
+    // Already held, and not among the removals.
+    expect(attempt([good, { personId: ids.resident, shiftTypeId: ids.night, date: '2026-07-02' }])).toThrow(expect.objectContaining({ code: 'CONFLICT' }) as AppError);
+    // The same shift twice in one change.
+    expect(attempt([good, good])).toThrow(expect.objectContaining({ code: 'CONFLICT' }) as AppError);
+    expect(attempt([good, { ...good, date: '2029-01-01' }])).toThrow(expect.objectContaining({ code: 'BAD_INPUT', issues: [{ path: 'add.1.date', message: 'is outside every academic year' }] }) as AppError);
+    expect(attempt([good, { ...good, personId: 'nobody' }])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }) as AppError);
+    expect(units).toBe(0);
+    expect(f.auditRows()).toHaveLength(before);
+    expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
+  });
+});
