@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpAt } from '../../electron/core/accounts/mfa';
 import { ManualClock } from '../../electron/core/clock';
 import { launchChromium, startApp, type RunningApp } from './browser';
-import { ADMIN, cellOf, gridToTop, setupVault, signIn, until } from './flows';
+import { ADMIN, cellOf, gridToTop, setupVault, until } from './flows';
 
 /** axe-core's browser bundle, injected into each page as a script. */
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -103,13 +104,31 @@ describe('accessibility of the main screens in the browser preview', () => {
     await expectNoSeriousViolations(page, 'setup');
   });
 
-  it('recovery key and sign-in screens', async () => {
+  it('recovery key, sign-in and the gates of the first sign-in', async () => {
     await setupVault(page, { demo: true });
     await expectNoSeriousViolations(page, 'recovery key');
     await page.getByRole('button', { name: 'I wrote it down' }).click();
     await page.getByRole('heading', { name: 'Vault locked' }).waitFor();
     await expectNoSeriousViolations(page, 'sign-in');
-    await signIn(page, clock, ADMIN, { mfaSecret: { value: null } });
+    // The first sign-in's gates: the confidentiality notice, then authenticator enrollment.
+    await page.getByLabel('User name').fill(ADMIN.username);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Confidentiality notice' }).waitFor({ timeout: 30_000 });
+    await until(async () => (await page.getByText('Loading…').count()) === 0);
+    await expectNoSeriousViolations(page, 'confidentiality notice');
+    await page.getByRole('button', { name: 'I accept' }).click();
+    await page.getByRole('heading', { name: 'Set up two-step sign-in' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('mfa-secret').waitFor();
+    await expectNoSeriousViolations(page, 'two-step sign-in setup');
+    const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
+    await page.getByLabel('Six-digit code from the app').fill(await totpAt(secret, clock.nowMs()));
+    await page.getByLabel('Your password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByTestId('mfa-recovery-codes').waitFor();
+    await expectNoSeriousViolations(page, 'two-step sign-in recovery codes');
+    await page.getByRole('button', { name: 'I saved them' }).click();
+    await mainNav().waitFor({ timeout: 30_000 });
     await page.getByTestId('notice').filter({ hasText: 'Demo program loaded' }).waitFor({ timeout: 90_000 });
   }, 180_000);
 
@@ -187,6 +206,9 @@ describe('accessibility of the main screens in the browser preview', () => {
       await open(label, page.locator('main h2').first());
       await expectNoSeriousViolations(page, label);
     }
+    await page.getByTestId('whoami').click();
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await expectNoSeriousViolations(page, 'my account');
   });
 
   it('Tab reaches the main navigation and the block grid; arrow keys move focus inside the grid', async () => {
