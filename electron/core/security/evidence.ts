@@ -198,6 +198,15 @@ const reconciled = new WeakSet<object>();
 export function reconcileEvidence(ws: Workspace, deps: { dataDir: string; clock: Clock; logger: Logger }): void {
   if (reconciled.has(ws.db) || ws.db.inTransaction) return;
   reconciled.add(ws.db);
+  try {
+    reconcile(ws, deps);
+  } catch (err) {
+    // The lines stay in the file (nothing was marked consumed): the next unlock reports them.
+    deps.logger.error('tamper evidence not reported', { errorCode: err instanceof AppError ? err.code : 'IO' });
+  }
+}
+
+function reconcile(ws: Workspace, deps: { dataDir: string; clock: Clock; logger: Logger }): void {
   const path = join(deps.dataDir, EVIDENCE_FILE);
   const now = deps.clock.now().toISOString();
   const consumed = Number(getState(ws.db, 'evidenceCount') ?? 0);
