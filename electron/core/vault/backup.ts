@@ -15,6 +15,7 @@ import { checkPages, harden, isNotADbError, tryOpen } from './connection';
 import { PRODUCTION_KDF, paramsAcceptable, type KdfPolicy } from './kdf';
 import { newScryptParams, openSlot, parseKeystore, passwordKek, recoveryKek, serializeKeystore, type KeystoreBody } from './keystore';
 import { readVaultInfo } from './meta';
+import { acquireVaultLock, LOCK_FILE, type VaultLock } from './lock';
 import { vaultExists, vaultPaths } from './paths';
 import { parseRecoveryKey, RecoveryKeyFormatError } from './recovery-key';
 import { snapshotTo } from './rekey-file';
@@ -386,6 +387,8 @@ export async function restoreBackup(opts: {
   const staging = `${opts.dir.replace(/[\\/]+$/, '')}.restore-${randomUUID()}`;
   let dek: Buffer | null = null;
   let bk: Buffer | null = null;
+  let lock: VaultLock | null = null;
+  let replacedDir: string | null = null;
   try {
     const size = statSync(opts.file).size;
     const { header, headerBytes, bodyStart } = readHeader(fd, size);
@@ -468,7 +471,8 @@ export async function restoreBackup(opts: {
     fsyncDir(staging);
 
     // Swap in. The vault being replaced is moved aside, not deleted: restoring loses nothing.
-    let replacedDir: string | null = null;
+    // Never from under a program that has it open.
+    if (vaultExists(opts.dir)) lock = acquireVaultLock(opts.dir, () => opts.clock.now());
     if (existsSync(opts.dir)) {
       if (readdirSync(opts.dir).length === 0) rmdirSync(opts.dir);
       else {
@@ -488,5 +492,8 @@ export async function restoreBackup(opts: {
     closeSync(fd);
     dek?.fill(0);
     bk?.fill(0);
+    lock?.release();
+    // The lock file moved aside with the replaced vault; the copy kept there is not open anywhere.
+    if (replacedDir) rmSync(join(replacedDir, LOCK_FILE), { force: true });
   }
 }

@@ -31,6 +31,7 @@ import { formatRecoveryKey, generateRecoveryKeyBytes, parseRecoveryKey, Recovery
 import { rekeyCopy, type CheckpointMode } from './rekey-file';
 import { sweepRestoreStaging, writeBackup, type BackupSinkFactory } from './backup';
 import type { VaultOffload } from './heavy';
+import { acquireVaultLock, type VaultLock } from './lock';
 import { registerReader } from './readers';
 
 export interface VaultContext {
@@ -161,6 +162,7 @@ export async function createVault(
   assertPasswordShape(opts.firstSlot.password);
   if (vaultExists(opts.dir)) throw new AppError('VAULT_EXISTS');
   mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+  const lock = acquireVaultLock(opts.dir, () => opts.clock.now());
   const p = vaultPaths(opts.dir);
   for (const leftover of [p.creating, `${p.creating}-wal`, `${p.creating}-shm`]) removeIfPresent(leftover);
 
@@ -206,12 +208,13 @@ export async function createVault(
     fsyncDir(p.dir);
 
     const recoveryKey = formatRecoveryKey(recovery);
-    const vault = openHandle(p, dek, kek, { kind: 'password', slotId: opts.firstSlot.slotId }, opts);
+    const vault = openHandle(p, dek, kek, { kind: 'password', slotId: opts.firstSlot.slotId }, opts, lock);
     opts.logger.info('vault created', { vaultId });
     return { vault, recoveryKey };
   } catch (err) {
     dek.fill(0);
     kek?.fill(0);
+    lock.release();
     throw err;
   } finally {
     recovery.fill(0);
@@ -332,6 +335,7 @@ async function unlock(dir: string, cred: Credential, ctx: VaultContext & { allow
   }
   const { slot, dek: slotDek, kek } = await openCredential(body, cred, policy);
   let dek = slotDek;
+  let lock: VaultLock | null = null;
   try {
     if (!existsSync(p.db)) throw new AppError('DATABASE_DAMAGED', 'The database file is missing. Restore it from an encrypted backup.', { details: { reason: 'missing' } });
     // A session marker without a -wal file: the last session did not close, and the journal that
@@ -343,6 +347,9 @@ async function unlock(dir: string, cred: Credential, ctx: VaultContext & { allow
         { details: { reason: 'wal missing' } },
       );
     }
+    // Up to here nothing was written (a refused unlock leaves the folder as it was). Before the
+    // first write (keystore repair, leftovers, a pending rekey): one process at a time.
+    lock = acquireVaultLock(dir, () => ctx.clock.now());
     if (repairedFromPrev) {
       const damagedCopy = `${p.keystore}.damaged-${ctx.clock.nowMs()}`;
       renameSync(p.keystore, damagedCopy);
@@ -353,12 +360,13 @@ async function unlock(dir: string, cred: Credential, ctx: VaultContext & { allow
     const settled = settlePendingRekey(p, body, slot, dek, kek, ctx.clock, ctx.logger);
     dek = settled.dek;
     body = settled.body;
-    const handle = openHandle(p, dek, kek, cred.kind === 'password' ? { kind: 'password', slotId: cred.slotId } : { kind: 'recovery' }, ctx, body.vaultId);
+    const handle = openHandle(p, dek, kek, cred.kind === 'password' ? { kind: 'password', slotId: cred.slotId } : { kind: 'recovery' }, ctx, lock, body.vaultId);
     ctx.logger.info('vault unlocked', { vaultId: handle.vaultId, via: cred.kind });
     return handle;
   } catch (err) {
     dek.fill(0);
     kek.fill(0);
+    lock?.release();
     throw err;
   }
 }
@@ -411,7 +419,7 @@ function openConnection(p: VaultPaths, dek: Buffer, clock: Clock): { db: Db; har
   }
 }
 
-function openHandle(p: VaultPaths, dek: Buffer, kek: Buffer, via: UnlockedVault['unlockedWith'], ctx: VaultContext, expectVaultId?: string): UnlockedVault {
+function openHandle(p: VaultPaths, dek: Buffer, kek: Buffer, via: UnlockedVault['unlockedWith'], ctx: VaultContext, lock: VaultLock, expectVaultId?: string): UnlockedVault {
   const { db, hardening } = openConnection(p, dek, ctx.clock);
   let info: VaultInfo;
   try {
@@ -422,7 +430,7 @@ function openHandle(p: VaultPaths, dek: Buffer, kek: Buffer, via: UnlockedVault[
     db.close();
     throw err;
   }
-  return new VaultHandle(p, info.vaultId, db, hardening, dek, kek, via, ctx);
+  return new VaultHandle(p, info.vaultId, db, hardening, dek, kek, via, ctx, lock);
 }
 
 class VaultHandle implements UnlockedVault {
@@ -446,6 +454,7 @@ class VaultHandle implements UnlockedVault {
     kek: Buffer,
     via: UnlockedVault['unlockedWith'],
     private readonly ctx: VaultContext,
+    private readonly lock: VaultLock,
   ) {
     this.dir = paths.dir;
     this.vaultId = vaultId;
@@ -706,10 +715,12 @@ class VaultHandle implements UnlockedVault {
   close(): void {
     if (!this.#db) {
       this.wipe();
+      this.lock.release();
       return;
     }
     this.closeConnection();
     this.wipe();
+    this.lock.release();
     this.ctx.logger.info('vault locked', { vaultId: this.vaultId });
   }
 }
