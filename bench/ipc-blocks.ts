@@ -16,7 +16,8 @@ import { ImportPreview } from '../shared/contract/exchange';
  * 19,999: with its header line, the 20,000-row import limit) and generate.accept of a month of call. For each: the awaited time and
  * the longest block of the main thread's event loop while it ran (the 1 ms timer chain of
  * bench/vault-keys.ts; a gap of g ms means the loop was blocked about g - 1 ms). Target: no block
- * over 50 ms. Attribution: the dispatcher's output check of the preview (zod, on the main thread),
+ * over 50 ms. Noise floor: the longest block during 1 s of idling just before each call (background
+ * work of earlier calls, garbage collection, a loaded machine). Attribution: the dispatcher's output check of the preview (zod, on the main thread),
  * timed alone on the returned value. Last line: one JSON object.
  */
 const args = process.argv.slice(2);
@@ -78,6 +79,8 @@ try {
 
   const csv = newPeopleCsv(ROWS);
   const dataBase64 = Buffer.from(csv).toString('base64');
+  const idle = (): Promise<{ ms: number; longestBlockMs: number }> => watched(() => new Promise<void>((resolve) => setTimeout(resolve, 1000)));
+  const idleBeforePreview = await idle();
   const preview = await watched(() => ok<{ counts: Record<string, number> }>('import.preview', { kind: 'people', dataBase64 }));
   const checkStarted = performance.now();
   ImportPreview.parse(preview.value);
@@ -93,6 +96,7 @@ try {
     { shiftTypeId: st('NF'), minPerDay: 2 },
   ];
   const call = await ok<{ previewId: string; shifts: unknown[] }>('generate.call', { from: '2026-07-01', to: '2026-07-31', holidays: ['2026-07-03'], coverage, seed: 3, maxIterations: 120_000, timeLimitMs: 60_000 });
+  const idleBeforeAccept = await idle();
   const accept = await watched(() => ok<{ applied: number; auditEntries: number }>('generate.accept', { previewId: call.previewId }));
 
   const figures = {
@@ -101,9 +105,11 @@ try {
     importNew: preview.value.counts.new ?? 0,
     importPreview: { ms: preview.ms, longestBlockMs: preview.longestBlockMs },
     importPreviewOutputCheckMs: outputCheckMs,
+    idleBeforePreviewLongestBlockMs: idleBeforePreview.longestBlockMs,
     acceptShiftWrites: accept.value.applied,
     acceptAuditEntries: accept.value.auditEntries,
     generateAccept: { ms: accept.ms, longestBlockMs: accept.longestBlockMs },
+    idleBeforeAcceptLongestBlockMs: idleBeforeAccept.longestBlockMs,
     cpus: cpus().length,
     load1: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
@@ -111,8 +117,10 @@ try {
   process.stdout.write(
     `demo program of ${seeded.people} people\n` +
       [
+        line('idle 1 s (noise floor)', idleBeforePreview),
         line(`import.preview (${ROWS} rows, ${figures.importNew} new)`, preview),
         `  of which the dispatcher's output check of ${ROWS} preview rows: ${outputCheckMs} ms`,
+        line('idle 1 s (noise floor)', idleBeforeAccept),
         line(`generate.accept (${figures.acceptShiftWrites} shift writes)`, accept),
       ].join('\n') +
       `\n(load ${figures.load1} on ${figures.cpus} CPUs)\n${JSON.stringify(figures)}\n`,
