@@ -41,8 +41,16 @@ function report(findings: Finding[]): string[] {
   return findings.map((f) => `${f.rule} (${f.impact}): ${f.help} — ${f.targets.slice(0, 8).join(' | ')}${f.targets.length > 8 ? ` (+${f.targets.length - 8} more)` : ''} [${f.why}]`);
 }
 
-async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
+/** The axe findings, plus any horizontal scrolling of the page itself at the 1280 px width. */
+async function problems(page: Page): Promise<string[]> {
   const lines = report(await audit(page));
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 1280) lines.push(`page wider than the 1280 px window: ${width} px`);
+  return lines;
+}
+
+async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
+  const lines = await problems(page);
   if (lines.length > 0) console.error(`axe on ${screen}:\n  ${lines.join('\n  ')}`);
   expect(lines, `accessibility violations on ${screen}`).toEqual([]);
 }
@@ -192,7 +200,7 @@ describe('accessibility of the main screens in the browser preview', () => {
     for (const name of names) {
       await tabs.filter({ hasText: name }).first().click();
       await until(async () => (await page.locator('[aria-busy="true"]').count()) === 0, 30_000);
-      lines.push(...report(await audit(page)).map((l) => `${name}: ${l}`));
+      lines.push(...(await problems(page)).map((l) => `${name}: ${l}`));
     }
     if (lines.length > 0) console.error(`axe on security:\n  ${lines.join('\n  ')}`);
     expect(lines, 'accessibility violations on the security tabs').toEqual([]);
