@@ -142,9 +142,9 @@ export const securityCalls = {
   }),
   'safeguards.report': defineCall({
     input: empty,
-    output: z.object({ report: SafeguardsReport, html: z.string() }).strict(),
+    output: z.object({ report: SafeguardsReport, html: z.string(), pdf: z.string().describe('base64 PDF') }).strict(),
     access: 'incidents.read',
     mutates: false,
-    summary: 'Safeguards report for auditors (JSON and printable HTML); generation is audited.',
+    summary: 'Safeguards report for auditors (JSON, printable HTML and PDF); generation is audited.',
   }),
 } as const;

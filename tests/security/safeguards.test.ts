@@ -1,3 +1,5 @@
+import { PDFDocument } from 'pdf-lib';
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SafeguardsReport } from '../../shared/security/report';
 import { addUser, entries, expectError, setupAndSignInAdmin, startCore, type Harness } from './helpers';
@@ -13,7 +15,7 @@ describe('safeguards report', () => {
 
   it('states encryption settings, key slots, a fresh verification, sync, policies and open incidents', async () => {
     const co = await addUser(h, 'compliance_officer', 'report.reader');
-    const { report, html } = await h.ok<{ report: SafeguardsReport; html: string }>('safeguards.report', {}, co.caller);
+    const { report, html, pdf } = await h.ok<{ report: SafeguardsReport; html: string; pdf: string }>('safeguards.report', {}, co.caller);
     expect(report.encryption).toMatchObject({ cipher: 'sqlcipher', secureDelete: true, tempStoreMemory: true, journalMode: 'wal' });
     expect(report.keySlots.map((s) => s.kind).sort()).toEqual(['password', 'password', 'recovery']);
     expect(JSON.stringify(report.keySlots)).not.toMatch(/wrap|salt|iv|tag/i);
@@ -26,8 +28,37 @@ describe('safeguards report', () => {
     expect(html).toContain('<h1>Safeguards report</h1>');
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain("default-src 'none'");
+    // The PDF for the auditor's file: the same sections, readable text (Helvetica writes hex strings).
+    const bytes = Buffer.from(pdf, 'base64');
+    const doc = await PDFDocument.load(bytes);
+    expect(doc.getPageCount()).toBeGreaterThanOrEqual(1);
+    expect(doc.getTitle()).toBe(`Safeguards report ${report.generatedAt}`);
+    const text = pdfText(bytes);
+    for (const phrase of ['Safeguards report', 'Encryption at rest', 'sqlcipher', 'Verified', 'Open incidents', `#1`, 'notify by 2026-08-30']) {
+      expect(text, phrase).toContain(Buffer.from(phrase, 'latin1').toString('hex').toUpperCase());
+    }
     expect(entries(h, 'report.safeguards')).toHaveLength(1);
     const coord = await addUser(h, 'coordinator', 'no.report');
     expectError(await h.call('safeguards.report', {}, coord.caller), 'FORBIDDEN');
   });
 });
+
+/** Every content stream of a PDF, inflated and concatenated (pdf-lib deflates page contents). */
+function pdfText(pdf: Buffer): string {
+  const out: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = pdf.indexOf('stream', at, 'latin1');
+    if (start < 0) break;
+    const body = start + 'stream'.length + (pdf[start + 6] === 0x0d ? 2 : 1);
+    const end = pdf.indexOf('endstream', body, 'latin1');
+    if (end < 0) break;
+    try {
+      out.push(inflateSync(pdf.subarray(body, end)).toString('latin1'));
+    } catch {
+      out.push(pdf.subarray(body, end).toString('latin1'));
+    }
+    at = end + 'endstream'.length;
+  }
+  return out.join('\n').toUpperCase();
+}

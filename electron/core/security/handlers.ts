@@ -14,6 +14,7 @@ import { evaluateTail, SECURITY_ACTOR, verifyDue, verifyNow, type EngineDeps } f
 import { assessIncident, computeAffected, drafts, exportRegister, getIncident, listIncidents, openIncident, setIncidentStatus } from './incidents';
 import { purgeDue, runPurge } from './retention';
 import { renderSafeguardsHtml, safeguardsReport } from './safeguards';
+import { renderSafeguardsPdf } from './safeguards-pdf';
 import { getAlert, getState, listAlerts, readSettings, updateAlert, writeSettings } from './store';
 
 export interface SecurityCallDeps {
@@ -102,7 +103,7 @@ export function securityHandlers(deps: SecurityCallDeps): Handlers<typeof securi
       const e = fresh(ctx);
       const v = deps.vault();
       const report = await safeguardsReport({ ...e, anchorPath: deps.anchorPath, hardening: v.hardening, slots: v.listSlots(), policies: getPolicies(e.db) }, actorOf(ctx));
-      return { report, html: renderSafeguardsHtml(report) };
+      return { report, html: renderSafeguardsHtml(report), pdf: Buffer.from(await renderSafeguardsPdf(report)).toString('base64') };
     },
   };
 }

@@ -96,24 +96,35 @@ export async function safeguardsReport(deps: SafeguardsDeps, actor: AuditActor):
 const esc = (s: string | number | boolean | null): string =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-function table(rows: Array<[string, string | number | boolean | null]>): string {
+/** One section of the report: a heading and label/value rows (or a sentence when there are none). */
+export interface ReportSection {
+  heading: string;
+  rows: Array<[string, string | number | boolean | null]>;
+  empty?: string;
+}
+
+/** The report as sections, shared by the printable HTML and the PDF so both always say the same. */
+export function safeguardsSections(r: SafeguardsReport): ReportSection[] {
+  return [
+    { heading: 'Program', rows: [['Program', r.program.name], ['Time zone', r.program.timeZone], ['Vault', r.program.vaultId], ['Schema version', r.program.schemaVersion]] },
+    { heading: 'Encryption at rest (164.312(a)(2)(iv))', rows: [['Method', r.encryption.atRest], ['Cipher', r.encryption.cipher], ['secure_delete', r.encryption.secureDelete], ['temp_store in memory', r.encryption.tempStoreMemory], ['Journal', r.encryption.journalMode], ['Memory security', r.encryption.memorySecurity]] },
+    { heading: 'Key slots', rows: r.keySlots.map((s) => [s.slotId, `${s.kind}, created ${s.createdAt}${s.needsReset ? ', needs reset' : ''}`]) },
+    { heading: 'Audit controls and integrity (164.312(b), (c))', rows: [['Entries', r.audit.size], ['Verified', r.audit.verifiedOk ? 'OK' : 'FAILED'], ['Verified at', r.audit.verifiedAt], ['First bad entry', r.audit.firstBadSeq], ['Problems', r.audit.problems], ['Payloads removed by retention', r.audit.redacted], ['Last checkpoint', r.audit.lastCheckpointSize === null ? 'none' : `${r.audit.lastCheckpointSize} entries at ${r.audit.lastCheckpointAt}`]] },
+    { heading: 'Hospital sync', rows: [['Enrolled', r.sync.enrolled], ['Acknowledged entries', r.sync.ackedSize], ['Last success', r.sync.lastSuccessAt], ['Last receipt', r.sync.lastReceipt ? `${r.sync.lastReceipt.size} entries at ${r.sync.lastReceipt.receivedAt}` : 'none'], ['Halted', r.sync.halted], ['Device tamper alerts', r.sync.deviceAlerts]] },
+    { heading: 'Policies', rows: [['Password minimum length', `${r.policies.password.minLength} (${r.policies.password.minLengthWithMfa} with MFA)`], ['Password storage', r.policies.password.hashing], ['MFA required for', r.policies.mfaRequiredRoles.join(', ') || 'none'], ['Idle timeout (min)', r.policies.idleTimeoutMinutes], ['Break-glass limit (min)', r.policies.breakGlassMinutes], ...Object.entries(r.policies.retentionDays).map(([k, v]): [string, number] => [`Retention ${k} (days)`, v]), ['Scheduled purge every (days)', r.policies.purgeEveryDays || 'manual'], ['Last purge', r.policies.lastPurgeAt]] },
+    { heading: 'Alerts', rows: [['Open', r.alerts.open], ...Object.entries(r.alerts.bySeverity).map(([k, v]): [string, number] => [k, v])] },
+    { heading: 'Open incidents', rows: r.incidents.map((i) => [`#${i.number}`, `${i.status}; discovered ${i.discoveryDate}; notify by ${i.deadline} (${i.daysLeft} days); affected ${i.affected ?? 'not computed'}`]), empty: 'None.' },
+  ];
+}
+
+function table(rows: ReportSection['rows']): string {
   return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
 }
 
-/**
- * A self-contained printable page (no scripts, no external resources; every value escaped). No
- * PDF library is installed: auditors print it, or "print to PDF" from any browser.
- */
+/** A self-contained printable page (no scripts, no external resources; every value escaped). */
 export function renderSafeguardsHtml(r: SafeguardsReport): string {
-  const sections = [
-    ['Program', table([['Program', r.program.name], ['Time zone', r.program.timeZone], ['Vault', r.program.vaultId], ['Schema version', r.program.schemaVersion]])],
-    ['Encryption at rest (164.312(a)(2)(iv))', table([['Method', r.encryption.atRest], ['Cipher', r.encryption.cipher], ['secure_delete', r.encryption.secureDelete], ['temp_store in memory', r.encryption.tempStoreMemory], ['Journal', r.encryption.journalMode], ['Memory security', r.encryption.memorySecurity]])],
-    ['Key slots', table(r.keySlots.map((s) => [s.slotId, `${s.kind}, created ${s.createdAt}${s.needsReset ? ', needs reset' : ''}`]))],
-    ['Audit controls and integrity (164.312(b), (c))', table([['Entries', r.audit.size], ['Verified', r.audit.verifiedOk ? 'OK' : 'FAILED'], ['Verified at', r.audit.verifiedAt], ['First bad entry', r.audit.firstBadSeq], ['Problems', r.audit.problems], ['Payloads removed by retention', r.audit.redacted], ['Last checkpoint', r.audit.lastCheckpointSize === null ? 'none' : `${r.audit.lastCheckpointSize} entries at ${r.audit.lastCheckpointAt}`]])],
-    ['Hospital sync', table([['Enrolled', r.sync.enrolled], ['Acknowledged entries', r.sync.ackedSize], ['Last success', r.sync.lastSuccessAt], ['Last receipt', r.sync.lastReceipt ? `${r.sync.lastReceipt.size} entries at ${r.sync.lastReceipt.receivedAt}` : 'none'], ['Halted', r.sync.halted], ['Device tamper alerts', r.sync.deviceAlerts]])],
-    ['Policies', table([['Password minimum length', `${r.policies.password.minLength} (${r.policies.password.minLengthWithMfa} with MFA)`], ['Password storage', r.policies.password.hashing], ['MFA required for', r.policies.mfaRequiredRoles.join(', ') || 'none'], ['Idle timeout (min)', r.policies.idleTimeoutMinutes], ['Break-glass limit (min)', r.policies.breakGlassMinutes], ...Object.entries(r.policies.retentionDays).map(([k, v]): [string, number] => [`Retention ${k} (days)`, v]), ['Scheduled purge every (days)', r.policies.purgeEveryDays || 'manual'], ['Last purge', r.policies.lastPurgeAt]])],
-    ['Alerts', table([['Open', r.alerts.open], ...Object.entries(r.alerts.bySeverity).map(([k, v]): [string, number] => [k, v])])],
-    ['Open incidents', r.incidents.length === 0 ? '<p>None.</p>' : table(r.incidents.map((i) => [`#${i.number}`, `${i.status}; discovered ${i.discoveryDate}; notify by ${i.deadline} (${i.daysLeft} days); affected ${i.affected ?? 'not computed'}`]))],
-  ];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>Safeguards report</title><style>body{font:12px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1em}th,td{border:1px solid #999;padding:3px 8px;text-align:left}th{background:#eee;width:18em}</style></head><body><h1>Safeguards report</h1><p>Generated ${esc(r.generatedAt)}</p>${sections.map(([h, body]) => `<h2>${esc(h ?? '')}</h2>${body ?? ''}`).join('')}</body></html>`;
+  const body = safeguardsSections(r)
+    .map((sec) => `<h2>${esc(sec.heading)}</h2>${sec.rows.length === 0 && sec.empty ? `<p>${esc(sec.empty)}</p>` : table(sec.rows)}`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>Safeguards report</title><style>body{font:12px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1em}th,td{border:1px solid #999;padding:3px 8px;text-align:left}th{background:#eee;width:18em}</style></head><body><h1>Safeguards report</h1><p>Generated ${esc(r.generatedAt)}</p>${body}</body></html>`;
 }

@@ -3,16 +3,13 @@ import type { SafeguardsReport } from '../../../../shared/security/report';
 import { api } from '../../api/client';
 import { FormError } from '../../components/Field';
 import { messageOf } from '../../lib/errors';
-import { saveFile } from '../../lib/save-file';
+import { fromBase64, saveFile } from '../../lib/save-file';
 import { call } from '../../state/session';
 import { when } from './format';
 
-/**
- * The safeguards report for auditors: JSON for machines and self-contained HTML to print (the
- * application ships no PDF library: "print to PDF" from the browser or the system viewer).
- */
+/** The safeguards report for auditors: a PDF for the file, JSON for machines, and printable HTML. */
 export function SafeguardsPanel() {
-  const [result, setResult] = useState<{ report: SafeguardsReport; html: string } | null>(null);
+  const [result, setResult] = useState<{ report: SafeguardsReport; html: string; pdf: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -38,6 +35,9 @@ export function SafeguardsPanel() {
         </button>
         {result && (
           <>
+            <button type="button" onClick={() => saveFile(`safeguards-report-${stamp}.pdf`, fromBase64(result.pdf), 'application/pdf')}>
+              Download PDF
+            </button>
             <button type="button" onClick={() => saveFile(`safeguards-report-${stamp}.json`, JSON.stringify(result.report, null, 2), 'application/json')}>
               Download JSON
             </button>
@@ -47,7 +47,7 @@ export function SafeguardsPanel() {
           </>
         )}
       </div>
-      <p className="small muted">Generating the report verifies the audit trail and is itself recorded in it. Open the HTML and print it to PDF for the auditors.</p>
+      <p className="small muted">Generating the report verifies the audit trail and is itself recorded in it.</p>
       <FormError text={error} />
       {result && <Summary report={result.report} />}
     </section>
