@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShiftAssignment } from '../../shared/domain/schedule';
+import { expectError } from '../accounts/helpers';
 import { demoCoverage, demoProgram, type DemoProgram, type Preview } from './helpers';
 
 const BUDGET = { maxIterations: 120_000, timeLimitMs: 120_000 };
@@ -72,6 +73,8 @@ describe('generate.call: a month of call through the dispatcher', () => {
     expect(fresh.churn.changedCells).toBeGreaterThan(p.churn.changedCells);
     await d.h.ok('generate.accept', { previewId: p.previewId });
     expect(await acgmeViolations()).toEqual([]);
+    // The fresh solve was computed from the shifts the repair just replaced: it is stale now.
+    expectError(await d.h.call('generate.accept', { previewId: fresh.previewId }), 'CONFLICT');
   });
 
   it('an infeasible month returns the best schedule with each unmet rule explained', async () => {

@@ -38,35 +38,36 @@ export function keepPreview(db: Database, id: string, p: StoredPreview): void {
   while (m.size > MAX_PREVIEWS) m.delete(m.keys().next().value as string);
 }
 
-function hash(parts: readonly unknown[]): string {
+/** SHA-256 over the records as stored, in id order; reading them raw keeps accept's re-check cheap. */
+function hash(parts: ReadonlyArray<readonly string[]>): string {
   const h = createHash('sha256');
-  for (const p of parts) h.update(JSON.stringify(p)).update('\n');
+  for (const records of parts) {
+    for (const r of records) h.update(r).update('\n');
+    h.update('\u0000');
+  }
   return h.digest('hex');
 }
 
-const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
 /** What a rotation schedule depends on: the year's assignments, people, rotations, leave, requirements. */
 export function blockFingerprint(store: ScheduleStore, yearId: string): string {
-  const blockIds = new Set(store.blocks.where('academic_year_id = ?', yearId).map((b) => b.id));
   return hash([
-    store.blockAssignments.all().filter((a) => blockIds.has(a.blockId)).sort(byId),
-    store.people.all().sort(byId),
-    store.rotations.all().sort(byId),
-    store.absences.all().sort(byId),
-    store.curriculum.all().sort(byId),
-    store.credentials.all().sort(byId),
+    store.blockAssignments.storedText('block_id IN (SELECT id FROM blocks WHERE academic_year_id = ?)', yearId),
+    store.people.storedText(),
+    store.rotations.storedText(),
+    store.absences.storedText(),
+    store.curriculum.storedText(),
+    store.credentials.storedText(),
   ]);
 }
 
 /** What a call schedule depends on: shifts around the range, block assignments, leave, people. */
 export function callFingerprint(store: ScheduleStore, lo: string, hi: string): string {
   return hash([
-    store.shiftAssignments.where('date >= ? AND date <= ?', lo, hi).sort(byId),
-    store.blockAssignments.all().sort(byId),
-    store.absences.all().sort(byId),
-    store.people.all().sort(byId),
-    store.shiftTypes.all().sort(byId),
+    store.shiftAssignments.storedText('date >= ? AND date <= ?', lo, hi),
+    store.blockAssignments.storedText(),
+    store.absences.storedText(),
+    store.people.storedText(),
+    store.shiftTypes.storedText(),
   ]);
 }
 
