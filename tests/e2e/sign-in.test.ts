@@ -81,6 +81,9 @@ describe('sign-in in the browser preview', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Administration' }).or(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' })).first().click();
     await page.getByRole('heading', { name: 'Hospital sync' }).waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('sync-status').textContent()).toContain('Not enrolled');
+    expect(await page.getByTestId('alerts-waiting').textContent()).toBe('none');
+    // The interval can only be set once the device is enrolled.
+    expect(await page.getByRole('form', { name: 'Sync interval' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Create enrollment request' }).count()).toBe(1);
     await shot(page, 'admin-sync');
   });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SyncStatusView } from '../../../shared/contract/sync';
+import { SYNC_INTERVAL_MINUTES, type SyncStatusView } from '../../../shared/contract/sync';
 import { api } from '../api/client';
 import { FormError } from '../components/Field';
 import { messageOf } from '../lib/errors';
@@ -23,6 +23,8 @@ export function SyncPanel() {
   const [request, setRequest] = useState<{ fingerprint: string } | null>(null);
   const [response, setResponse] = useState('');
   const [message, setMessage] = useState<string | null>(null);
+  const [minutes, setMinutes] = useState('');
+  const [reason, setReason] = useState('');
 
   const refresh = useCallback(() => {
     call(api.sync.status({})).then(setStatus, (err: unknown) => setError(messageOf(err)));
@@ -60,6 +62,10 @@ export function SyncPanel() {
           <dd>{when(status.lastSuccessAt)}</dd>
           <dt>Entries waiting</dt>
           <dd>{status.upToDate ? 'none' : status.pendingEntries}</dd>
+          <dt>Security alerts waiting</dt>
+          <dd data-testid="alerts-waiting">{status.securityAlertsWaiting === 0 ? 'none' : status.securityAlertsWaiting}</dd>
+          <dt>Pushes on its own</dt>
+          <dd>every {status.intervalMinutes} min{status.agentRunning ? '' : ' (not running now)'}</dd>
           {status.lastError && (
             <>
               <dt>Last error</dt>
@@ -109,6 +115,28 @@ export function SyncPanel() {
           )}
         </div>
       )}
+      {canManage && status?.enrolled && <IntervalForm status={status} busy={busy} minutes={minutes} setMinutes={setMinutes} run={run} setMessage={setMessage} />}
+      {canManage && status?.halted && (
+        <form
+          aria-label="Resume pushing"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => {
+              await call(api.sync.resume({ reason }));
+              setReason('');
+              setMessage('Pushing resumed. The alerts stay on record.');
+            });
+          }}
+        >
+          <label>
+            What the investigation found (recorded in the audit trail)
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
+          </label>
+          <button type="submit" disabled={busy || reason.trim().length < 3}>
+            Resume pushing
+          </button>
+        </form>
+      )}
       {request && (
         <p>
           Give the request file to the hospital's server administrator and read them this device fingerprint: <span className="mono">{request.fingerprint}</span>
@@ -135,5 +163,53 @@ export function SyncPanel() {
         </form>
       )}
     </section>
+  );
+}
+
+/** How often the device pushes on its own while the vault is open (sync.setInterval). */
+function IntervalForm(p: {
+  status: SyncStatusView;
+  busy: boolean;
+  minutes: string;
+  setMinutes(v: string): void;
+  run(work: () => Promise<void>): Promise<void>;
+  setMessage(m: string): void;
+}) {
+  const value = p.minutes === '' ? String(p.status.intervalMinutes) : p.minutes;
+  const n = Number(value);
+  const valid = Number.isInteger(n) && n >= SYNC_INTERVAL_MINUTES.min && n <= SYNC_INTERVAL_MINUTES.max;
+  return (
+    <form
+      aria-label="Sync interval"
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!valid) return;
+        void p.run(async () => {
+          const r = await call(api.sync.setInterval({ minutes: n }));
+          p.setMinutes('');
+          p.setMessage(`The device now pushes every ${r.intervalMinutes} minutes.`);
+        });
+      }}
+    >
+      <label>
+        Push every (minutes)
+        <input
+          type="number"
+          min={SYNC_INTERVAL_MINUTES.min}
+          max={SYNC_INTERVAL_MINUTES.max}
+          value={value}
+          aria-invalid={!valid}
+          aria-describedby="interval-hint"
+          onChange={(e) => p.setMinutes(e.target.value)}
+        />
+      </label>
+      <span id="interval-hint" className={valid ? 'small muted' : 'small error'}>
+        {SYNC_INTERVAL_MINUTES.min} to {SYNC_INTERVAL_MINUTES.max} minutes
+      </span>
+      <button type="submit" disabled={p.busy || !valid || n === p.status.intervalMinutes}>
+        Save interval
+      </button>
+    </form>
   );
 }
