@@ -82,7 +82,18 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
     const results = await Promise.all(
       Array.from({ length: n }, (_, i) =>
         runWorker(
-          { instance, seed: seed + i, deadline: t0 + opts.timeLimitMs, maxIterations: opts.maxIterations, useMip: opts.useMip, targetObjective: opts.targetObjective, stop },
+          {
+            instance,
+            seed: seed + i,
+            deadline: t0 + opts.timeLimitMs,
+            maxIterations: opts.maxIterations,
+            useMip: opts.useMip,
+            targetObjective: opts.targetObjective,
+            // Every other search gives the dive a longer budget: its first LP needs anything from
+            // one to several seconds depending on the instance and the load, the polish less.
+            diveShare: i % 2 === 1 ? 0.8 : undefined,
+            stop,
+          },
           (p) => {
             // A worker that reached the target ends the whole solve, not just itself.
             if (opts.targetObjective !== undefined && p.hard === 0 && p.objective <= opts.targetObjective) onAbort();

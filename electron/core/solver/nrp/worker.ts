@@ -10,6 +10,8 @@ export interface NrpWorkerInput {
   deadline: number;
   maxIterations?: number;
   useMip?: boolean;
+  /** Share of the time limit the price-and-dive may use (see NrpSearchOptions). */
+  diveShare?: number;
   targetObjective?: number;
   stop: SharedArrayBuffer;
 }
@@ -28,6 +30,7 @@ if (port) {
     timeLimitMs: Math.max(0, input.deadline - Date.now()),
     maxIterations: input.maxIterations,
     useMip: input.useMip,
+    diveShare: input.diveShare,
     targetObjective: input.targetObjective,
     stopFlag: new Int32Array(input.stop),
     onProgress: (progress) => post({ type: 'progress', progress }),
