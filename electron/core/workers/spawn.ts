@@ -15,6 +15,7 @@ export const WORKER_ENTRIES = {
   'export-render': 'electron/core/exchange/export/worker.ts',
   'import-plan': 'electron/core/exchange/import/worker.ts',
   'compliance-check': 'electron/core/schedule/compliance-worker.ts',
+  'password-hash': 'electron/core/accounts/password-worker.ts',
 } as const;
 
 export type WorkerId = keyof typeof WORKER_ENTRIES;
