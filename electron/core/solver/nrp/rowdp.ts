@@ -134,6 +134,7 @@ export class RowDp {
     budget?: WindowBudget,
     maxStates = 4_000_000,
     maxEntries = 8_000_000,
+    cap?: { value: number; max: number },
   ): Int32Array | null {
     const { H, S, C } = this;
     const S1 = S + 1;
@@ -170,9 +171,13 @@ export class RowDp {
     if (Wcap < 0) return null;
     const Wn = Wcap + 1;
     const len = b - a + 1;
-    const nStates = C * R * 2 * M * Wn;
+    const nStates = C * R * 2 * M * Wn * (cap ? cap.max + 1 : 1);
     if (nStates > maxStates) return null;
-    const idx = (c: number, r: number, z: number, m: number, w: number): number => (((c * R + r) * 2 + z) * M + m) * Wn + w;
+    // Optionally one shift type's count is in the state too (exact for a binding per-type maximum).
+    const capValue = cap ? cap.value : -1;
+    const Q = cap ? cap.max + 1 : 1;
+    const idx = (c: number, r: number, z: number, m: number, w: number, q: number): number =>
+      ((((c * R + r) * 2 + z) * M + m) * Wn + w) * Q + q;
 
     this.ensure(nStates);
     let cur = this.bufA;
@@ -207,7 +212,7 @@ export class RowDp {
       if (working && a - s > cmax) return null;
     }
     const startWork = prevVal > 0;
-    const s0 = idx(prevClass, r0, z0, 0, 0);
+    const s0 = idx(prevClass, r0, z0, 0, 0, 0);
     cur[s0] = 0;
     curEnt[curCount] = entries;
     entPrev[entries] = -1;
@@ -217,7 +222,7 @@ export class RowDp {
     // Values that lead to the same state from every state (same class, same minutes, forbidden after
     // the same classes) differ only in cost: per day only the cheapest of each such group is tried.
     const groupKey = (v: number): string => {
-      let k = `${this.cls[v]}:${this.units[v]}:`;
+      let k = `${this.cls[v]}:${this.units[v]}:${v === capValue ? 'cap' : ''}:`;
       for (let c = 0; c < C; c++) k += this.forbidAfterClass[c * S1 + v];
       return k;
     };
@@ -266,7 +271,8 @@ export class RowDp {
         const s = curList[li]!;
         const v0 = cur[s]!;
         const ce = curEnt[li]!;
-        let rest = s;
+        const q = s % Q;
+        let rest = (s - q) / Q;
         const w = rest % Wn;
         rest = (rest - w) / Wn;
         const m = rest % M;
@@ -314,7 +320,9 @@ export class RowDp {
             if (working || (d + 1 < H && cell(d + 1) !== 0)) nw++;
           }
           if (nw > Wcap) continue;
-          const ns = idx(this.cls[nv]!, nr, nz, nm, nw);
+          const nq = nv === capValue ? q + 1 : q;
+          if (nq >= Q) continue;
+          const ns = idx(this.cls[nv]!, nr, nz, nm, nw, nq);
           const val = v0 + cost[t * S1 + nv]!;
           const old = nxt[ns]!;
           if (val < old) {
@@ -365,7 +373,7 @@ export class RowDp {
       const s = curList[li]!;
       const v0 = cur[s]!;
       if (v0 >= bestV) continue;
-      let rest = s;
+      let rest = (s - (s % Q)) / Q;
       const w = rest % Wn;
       rest = (rest - w) / Wn;
       const m = rest % M;

@@ -45,8 +45,15 @@ export class RowReoptimizer {
     for (let v = 1; v < S1; v++) {
       if (outside[v]! >= limit[v]!) for (let t = 0; t <= b - a; t++) this.cost[t * S1 + v] = 1e9;
     }
+    // The tightest small maximum that the window could break goes into the DP state (exact); the
+    // others are priced.
+    let cap: { value: number; max: number } | undefined;
+    for (let v = 1; v < S1; v++) {
+      const left = limit[v]! - outside[v]!;
+      if (left > 0 && left <= 12 && left < b - a + 1 && (!cap || left < cap.max)) cap = { value: v, max: left };
+    }
     for (let round = 0; round < 10; round++) {
-      const best = this.dp.solve(e, a, b, values, this.cost, this.ctx.allowed[e]!, budget);
+      const best = this.dp.solve(e, a, b, values, this.cost, this.ctx.allowed[e]!, budget, undefined, undefined, cap);
       if (!best) return null;
       this.counts.set(outside);
       for (let t = 0; t < best.length; t++) this.counts[best[t]!]!++;
