@@ -40,6 +40,8 @@ export interface NrpSearchOptions {
   columnGeneration?: boolean;
   /** Share of the time limit the dive may use (default 0.5). */
   diveShare?: number;
+  /** Partial pricing in the dive's column generation (default off); see ColumnGeneration. */
+  partialPricing?: boolean;
 }
 
 export interface NrpSearchResult {
@@ -115,6 +117,7 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
     // (moving work between many members at once); the local search then polishes the dive's roster.
     const cg = new ColumnGeneration(model, reopt, await highsRuntime());
     cg.addRoster(best);
+    cg.partial = opts.partialPricing ?? false;
     // With an iteration budget the dive is bounded in rounds, not by the clock (reproducibility).
     const fixedWork = opts.maxIterations !== undefined;
     const until = fixedWork ? Infinity : Math.min(deadline, t0 + opts.timeLimitMs * (opts.diveShare ?? 0.5));

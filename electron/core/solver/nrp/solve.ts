@@ -89,9 +89,11 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
             maxIterations: opts.maxIterations,
             useMip: opts.useMip,
             targetObjective: opts.targetObjective,
-            // Every other search gives the dive a longer budget: its first LP needs anything from
-            // one to several seconds depending on the instance and the load, the polish less.
+            // Every other search gives the dive a longer budget (its first LP needs anything from
+            // one to several seconds depending on the instance and the load) and prices partially,
+            // which grows a different column pool: the dives end in different rosters.
             diveShare: i % 2 === 1 ? 0.8 : undefined,
+            partialPricing: i % 2 === 1,
             stop,
           },
           (p) => {

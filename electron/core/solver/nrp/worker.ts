@@ -12,6 +12,7 @@ export interface NrpWorkerInput {
   useMip?: boolean;
   /** Share of the time limit the price-and-dive may use (see NrpSearchOptions). */
   diveShare?: number;
+  partialPricing?: boolean;
   targetObjective?: number;
   stop: SharedArrayBuffer;
 }
@@ -31,6 +32,7 @@ if (port) {
     maxIterations: input.maxIterations,
     useMip: input.useMip,
     diveShare: input.diveShare,
+    partialPricing: input.partialPricing,
     targetObjective: input.targetObjective,
     stopFlag: new Int32Array(input.stop),
     onProgress: (progress) => post({ type: 'progress', progress }),
