@@ -68,6 +68,17 @@ describe('one process per vault folder', () => {
     lock.release();
   });
 
+  it('takes over a lock from an earlier boot even when its pid now belongs to a live process', async () => {
+    const dir = folder();
+    const pid = await otherProcess(); // a live process that happens to have the recorded pid
+    const longAgo = Date.now() - 3 * 24 * 3600_000;
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid, host: hostname(), since: '2026-06-28T08:00:00Z', bootId: 'a-boot-before-the-power-cut', bootedAt: longAgo }));
+    const lock = acquireVaultLock(dir, () => new Date());
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]); // no temporary or moved-aside files left
+  });
+
   it('refuses a vault held from another computer (a shared folder), and takes over an unreadable lock file', () => {
     const dir = folder();
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: 'ward-7-workstation', since: '2026-07-01T11:00:00Z' }));

@@ -124,7 +124,11 @@ class Pool {
         for (const wake of this.wakers.splice(0)) wake();
       });
       // Each worker gets its own copy of the key, which it zeroes once its connection is keyed.
-      if (reader) w.postMessage({ kind: 'open', path: reader.path, dek: new Uint8Array(reader.dek) } satisfies VerifyWorkerMessage);
+      if (reader) {
+        // Transferred, not cloned: no second copy of the key stays behind on this thread's heap.
+        const dek = new Uint8Array(reader.dek);
+        w.postMessage({ kind: 'open', path: reader.path, dek } satisfies VerifyWorkerMessage, [dek.buffer]);
+      }
       this.workers.push(w);
       this.idle.push(w);
     }
@@ -156,7 +160,10 @@ class Pool {
     while (this.queue.length >= this.ahead && !this.failure) await new Promise<void>((r) => this.wakers.push(r));
     if (this.failure) throw this.failure;
     const id = msg.kind === 'read' ? msg.req.id : msg.input.id;
-    this.settled.push(new Promise<ChunkResult>((resolve, reject) => this.pending.set(id, { resolve, reject })));
+    const settled = new Promise<ChunkResult>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    // results() reports a failure; until it is awaited, a rejection must not count as unhandled.
+    settled.catch(() => undefined);
+    this.settled.push(settled);
     this.queue.push(msg);
     this.pump();
   }

@@ -253,7 +253,13 @@ function reconcile(ws: Workspace, deps: { dataDir: string; clock: Clock; logger:
 
   // Seal first, then record in the database: a crash in between leaves a seal line the next unlock
   // skips, never a database that counts lines the file does not have.
-  key ??= randomBytes(32).toString('hex');
+  if (key === null) {
+    // The MAC key is stored before any seal uses it: a crash after the seal line must not leave a
+    // seal under a key that was never kept (the next unlock would call the file altered).
+    const fresh = randomBytes(32).toString('hex');
+    ws.db.transaction(() => setState(ws.db, 'evidenceKey', fresh))();
+    key = fresh;
+  }
   if (restart && file) renameSync(path, `${path}.altered-${deps.clock.nowMs()}`);
   if (!file && consumed > 0) restart = true;
   const { line } = nextLine(path, now, { source: 'seal', finding: 'reported_at_unlock', reason: null });

@@ -164,7 +164,14 @@ export async function createVault(
   mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
   const lock = acquireVaultLock(opts.dir, () => opts.clock.now());
   const p = vaultPaths(opts.dir);
-  for (const leftover of [p.creating, `${p.creating}-wal`, `${p.creating}-shm`]) removeIfPresent(leftover);
+  try {
+    // Again under the lock: another process may have created one in the meantime.
+    if (vaultExists(opts.dir)) throw new AppError('VAULT_EXISTS');
+    for (const leftover of [p.creating, `${p.creating}-wal`, `${p.creating}-shm`]) removeIfPresent(leftover);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
 
   const vaultId = randomUUID();
   const now = opts.clock.now().toISOString();
