@@ -115,7 +115,7 @@ function takeOver(path: string, judged: string): void {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else moved it: retry
     throw err;
   }
-  let moved = '';
+  let moved: string;
   try {
     moved = readFileSync(aside, 'utf8');
   } catch {
@@ -143,7 +143,7 @@ export function acquireVaultLock(dir: string, now: () => Date): VaultLock {
     const me: Owner = { pid: process.pid, host: hostname(), since: at.toISOString(), ...(id ? { bootId: id } : {}), bootedAt: Math.round(at.getTime() - uptime() * 1000) };
     for (let attempt = 0; !tryCreate(path, me); attempt++) {
       if (attempt >= 3) throw new AppError('VAULT_IN_USE');
-      let text = '';
+      let text: string;
       try {
         text = readFileSync(path, 'utf8');
       } catch {
