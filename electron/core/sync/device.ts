@@ -456,7 +456,9 @@ export class DeviceSync {
     if (!this.o.alerts) return null;
     const items: AlertsInFlight['items'] = [];
     const alerts = [];
-    for (const row of this.o.alerts.pending(LIMITS.maxAlertsPerMessage)) {
+    // Read past a few unsendable rows so they cannot hold back the alerts queued after them.
+    for (const row of this.o.alerts.pending(LIMITS.maxAlertsPerMessage * 4)) {
+      if (alerts.length >= LIMITS.maxAlertsPerMessage) break;
       let value: unknown;
       try {
         value = JSON.parse(row.payload);
