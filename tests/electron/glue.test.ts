@@ -152,6 +152,8 @@ describe('desktop bootstrap', () => {
     const { ready } = startDesktopApp(asElectron, { preload: '/p.cjs', rendererDir: '/nowhere', workersDir: '/app/out/main/workers' });
     // The desktop build has no sources: worker threads start from the bundled entries, before the core exists.
     expect(bundledWorkersDir()).toBe('/app/out/main/workers');
+    // This test runs from sources, where no bundle exists: workers (the password worker at setup) start from the sources again.
+    useBundledWorkers(null);
     expect(fake.recorded.sandboxEnabled).toBe(true);
     expect(fake.recorded.singleInstanceRequested).toBe(true);
     expect(fake.recorded.privilegedSchemes).toEqual([expect.objectContaining({ scheme: 'app' })]);
