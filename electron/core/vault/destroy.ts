@@ -8,7 +8,8 @@ import { fsyncDir, overwriteWithRandom, writeFileAtomic } from './atomic-file';
 import { PRODUCTION_KDF } from './kdf';
 import { readKeystoreFile } from './keystore';
 import { getDeviceSigningKey, readVaultInfo } from './meta';
-import { vaultPaths } from './paths';
+import { acquireVaultLock } from './lock';
+import { vaultPaths, type VaultPaths } from './paths';
 import { unlockWithPassword, type VaultContext } from './vault';
 
 /** Files other modules keep beside the vault; named here so destruction leaves none of them. */
@@ -72,6 +73,20 @@ export async function destroyVault(
   if (opts.confirmation.trim() !== destructionPhrase(vaultId)) {
     throw new AppError('CONFIRMATION_REQUIRED', `Type "${destructionPhrase(vaultId)}" to confirm destruction.`);
   }
+  // Held until the certificate is written: no other program may open the vault half destroyed.
+  const lock = acquireVaultLock(opts.dir, () => opts.clock.now());
+  try {
+    return await destroyLocked(opts, p, vaultId);
+  } finally {
+    lock.release();
+  }
+}
+
+async function destroyLocked(
+  opts: { dir: string; slotId: string; password: string; confirmation: string; actor: string } & VaultContext,
+  p: VaultPaths,
+  vaultId: string,
+): Promise<DestructionCertificate> {
   // Re-authentication: the password must really open the vault (this also yields the device key).
   const vault = await unlockWithPassword({ ...opts, allowMissingWal: true });
   let signer;
