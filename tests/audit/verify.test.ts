@@ -7,6 +7,7 @@ import { leafHashOfText } from '../../electron/core/audit/hash';
 import { verifyAudit, type VerifyOptions } from '../../electron/core/audit/verify';
 import { runChange } from '../../electron/core/db/unit-of-work';
 import { AuditLog } from '../../electron/core/audit/log';
+import { AUDIT_SCHEMA_V10 } from '../../electron/core/db/migrations/0010_audit_log';
 import { ManualClock } from '../../electron/core/clock';
 import { readerFor } from '../../electron/core/vault/readers';
 import { makeVault, tempRoot } from '../vault/helpers';
@@ -178,6 +179,22 @@ describe('verifyAudit deep mode', () => {
     const deep = await verifyAudit(f.db, { anchorPath: f.anchorPath, deep: true });
     expect(deep.problems.map((p) => p.kind)).toContain('entry-unreadable');
     expect(deep.firstBadSeq).toBe(4);
+  });
+});
+
+describe('verifyAudit schema versions', () => {
+  it('accepts a database still at audit schema version 10, and flags a mix of the two', async () => {
+    f = fixture({ kind: 'memory', checkpointEvery: 20 });
+    fill(f, 30);
+    f.log.checkpoint();
+    // Back to what version 10 left: the guard on audit_entry, none on audit_node.
+    f.db.exec('DROP TRIGGER audit_node_leaf_next');
+    f.db.exec(AUDIT_SCHEMA_V10.find((i) => i.name === 'audit_entry_next_seq')?.sql ?? '');
+    expect(await verifyAudit(f.db, { anchorPath: f.anchorPath })).toMatchObject({ ok: true, problems: [] });
+    f.db.exec('DROP TRIGGER audit_entry_next_seq');
+    const r = await verifyAudit(f.db, { anchorPath: f.anchorPath });
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.message)).toContain('trigger audit_node_leaf_next is missing (append-only protection removed?)');
   });
 });
 

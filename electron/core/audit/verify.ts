@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AuditProblem, AuditVerifyReport } from '../../../shared/audit/verify';
 import { CompactRange } from '../../../shared/merkle/tree';
+import { AUDIT_SCHEMA_V10 } from '../db/migrations/0010_audit_log';
 import { AUDIT_SCHEMA } from '../db/migrations/0011_audit_leaf_guard';
 import { readAnchor } from './anchor';
 import { checkSignedCheckpoint, originFor, type SignedCheckpoint } from './checkpoint';
@@ -49,23 +50,35 @@ interface CheckpointRow {
 
 const normalizeSql = (sql: string): string => sql.replace(/\s+/g, ' ').trim();
 
-/** The audit tables, indexes and triggers must be exactly what migration 10 created. */
-function checkSchema(db: Database, problems: AuditProblem[]): void {
-  const rows = db
-    .prepare("SELECT type, name, tbl_name AS tbl, sql FROM sqlite_schema WHERE name LIKE 'audit%' OR tbl_name LIKE 'audit%'")
-    .all() as Array<{ type: string; name: string; tbl: string; sql: string | null }>;
+function schemaProblems(rows: Array<{ type: string; name: string; sql: string | null }>, expected: typeof AUDIT_SCHEMA): AuditProblem[] {
+  const problems: AuditProblem[] = [];
   const byName = new Map(rows.map((r) => [r.name, r]));
-  for (const want of AUDIT_SCHEMA) {
+  for (const want of expected) {
     const got = byName.get(want.name);
     if (!got) problems.push({ kind: 'schema', seq: null, message: `${want.type} ${want.name} is missing (append-only protection removed?)` });
     else if (got.type !== want.type || normalizeSql(got.sql ?? '') !== normalizeSql(want.sql)) {
       problems.push({ kind: 'schema', seq: null, message: `${want.type} ${want.name} was altered` });
     }
   }
-  const known = new Set(AUDIT_SCHEMA.map((s) => s.name));
+  const known = new Set(expected.map((s) => s.name));
   for (const r of rows) {
     if (!known.has(r.name) && r.sql !== null) problems.push({ kind: 'schema', seq: null, message: `unexpected ${r.type} ${r.name} on the audit tables` });
   }
+  return problems;
+}
+
+/**
+ * The audit tables, indexes and triggers must be exactly what the migrations created: the current
+ * schema, or exactly version 10's for a database file not opened by this version yet (e.g.
+ * `rsched audit verify --db` on a copy).
+ */
+function checkSchema(db: Database, problems: AuditProblem[]): void {
+  const rows = db
+    .prepare("SELECT type, name, tbl_name AS tbl, sql FROM sqlite_schema WHERE name LIKE 'audit%' OR tbl_name LIKE 'audit%'")
+    .all() as Array<{ type: string; name: string; tbl: string; sql: string | null }>;
+  const current = schemaProblems(rows, AUDIT_SCHEMA);
+  if (current.length > 0 && schemaProblems(rows, AUDIT_SCHEMA_V10).length === 0) return;
+  problems.push(...current);
 }
 
 /** Buffers that own their memory move to the worker instead of being copied. */
