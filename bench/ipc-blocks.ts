@@ -7,6 +7,7 @@ import { systemClock } from '../electron/core/clock';
 import { createLogger } from '../electron/core/logger';
 import type { Caller } from '../electron/core/session';
 import { ImportPreview } from '../shared/contract/exchange';
+import { measure, watched } from './lib/event-loop';
 
 /**
  * npm run bench -- ipc-blocks [--rows N]
@@ -35,27 +36,6 @@ async function ok<T>(name: string, input: unknown): Promise<T> {
   return r.value as T;
 }
 
-/** Runs `fn` while a 1 ms timer chain watches the event loop; returns the awaited time and longest gap. */
-async function watched<T>(fn: () => Promise<T>): Promise<{ ms: number; longestBlockMs: number; value: T }> {
-  let last = performance.now();
-  let longest = 0;
-  let running = true;
-  const tick = (): void => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setTimeout(tick, 1);
-  };
-  setTimeout(tick, 1);
-  const t0 = performance.now();
-  const value = await fn();
-  const ms = performance.now() - t0;
-  running = false;
-  const now = performance.now();
-  longest = Math.max(longest, now - last);
-  return { ms: Math.round(ms), longestBlockMs: Math.round(Math.max(0, longest - 1) * 10) / 10, value };
-}
-
 /** A people file of `n` people the program does not know yet (distinct names and emails). */
 function newPeopleCsv(n: number): string {
   const first = ['Ada', 'Bram', 'Chioma', 'Dmitri', 'Elif', 'Farah', 'Goran', 'Hana', 'Idris', 'Juno', 'Kofi', 'Lior', 'Mirela', 'Nadia', 'Oskar', 'Priya'];
@@ -81,9 +61,9 @@ try {
   const dataBase64 = Buffer.from(csv).toString('base64');
   const idle = (): Promise<{ ms: number; longestBlockMs: number }> => watched(() => new Promise<void>((resolve) => setTimeout(resolve, 1000)));
   const idleBeforePreview = await idle();
-  const preview = await watched(() => ok<{ counts: Record<string, number> }>('import.preview', { kind: 'people', dataBase64 }));
+  const [preview, previewValue] = await measure(() => ok<{ counts: Record<string, number> }>('import.preview', { kind: 'people', dataBase64 }));
   const checkStarted = performance.now();
-  ImportPreview.parse(preview.value);
+  ImportPreview.parse(previewValue);
   const outputCheckMs = Math.round(performance.now() - checkStarted);
 
   const rotations = await ok<Array<{ id: string; shortName: string }>>('rotations.list', {});
@@ -97,18 +77,18 @@ try {
   ];
   const call = await ok<{ previewId: string; shifts: unknown[] }>('generate.call', { from: '2026-07-01', to: '2026-07-31', holidays: ['2026-07-03'], coverage, seed: 3, maxIterations: 120_000, timeLimitMs: 60_000 });
   const idleBeforeAccept = await idle();
-  const accept = await watched(() => ok<{ applied: number; auditEntries: number }>('generate.accept', { previewId: call.previewId }));
+  const [accept, acceptValue] = await measure(() => ok<{ applied: number; auditEntries: number }>('generate.accept', { previewId: call.previewId }));
 
   const figures = {
     people: seeded.people,
     importRows: ROWS,
-    importNew: preview.value.counts.new ?? 0,
-    importPreview: { ms: preview.ms, longestBlockMs: preview.longestBlockMs },
+    importNew: previewValue.counts.new ?? 0,
+    importPreview: preview,
     importPreviewOutputCheckMs: outputCheckMs,
     idleBeforePreviewLongestBlockMs: idleBeforePreview.longestBlockMs,
-    acceptShiftWrites: accept.value.applied,
-    acceptAuditEntries: accept.value.auditEntries,
-    generateAccept: { ms: accept.ms, longestBlockMs: accept.longestBlockMs },
+    acceptShiftWrites: acceptValue.applied,
+    acceptAuditEntries: acceptValue.auditEntries,
+    generateAccept: accept,
     idleBeforeAcceptLongestBlockMs: idleBeforeAccept.longestBlockMs,
     cpus: cpus().length,
     load1: Math.round((loadavg()[0] ?? 0) * 10) / 10,

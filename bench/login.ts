@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createCore } from '../electron/core/app';
 import { createLogger } from '../electron/core/logger';
 import type { Caller } from '../electron/core/session';
+import { watched, type Figure } from './lib/event-loop';
 
 /**
  * npm run bench -- login [--rounds N]
@@ -35,28 +36,6 @@ async function ok(name: string, input: unknown, who: Caller): Promise<void> {
   if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
 }
 
-/** Runs `fn` while a 1 ms timer chain watches the event loop; returns the awaited time and longest gap. */
-async function watched(fn: () => Promise<unknown>): Promise<{ ms: number; longestBlockMs: number }> {
-  let last = performance.now();
-  let longest = 0;
-  let running = true;
-  const tick = (): void => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setTimeout(tick, 1);
-  };
-  setTimeout(tick, 1);
-  const t0 = performance.now();
-  await fn();
-  const ms = performance.now() - t0;
-  running = false;
-  const now = performance.now();
-  longest = Math.max(longest, now - last);
-  return { ms: Math.round(ms), longestBlockMs: Math.round(Math.max(0, longest - 1) * 10) / 10 };
-}
-
-type Figure = { ms: number; longestBlockMs: number };
 const worst = (fs: Figure[]): Figure => ({ ms: Math.max(...fs.map((f) => f.ms)), longestBlockMs: Math.max(...fs.map((f) => f.longestBlockMs)) });
 
 try {

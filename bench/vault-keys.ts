@@ -6,6 +6,7 @@ import { createCore } from '../electron/core/app';
 import { systemClock } from '../electron/core/clock';
 import { createLogger } from '../electron/core/logger';
 import type { Caller } from '../electron/core/session';
+import { watched } from './lib/event-loop';
 
 /**
  * npm run bench -- vault-keys [--residents-per-pgy N]
@@ -29,27 +30,6 @@ async function ok<T>(name: string, input: unknown): Promise<T> {
   const r = await core.dispatcher.dispatch(name, input, caller);
   if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
   return r.value as T;
-}
-
-/** Runs `fn` while a 1 ms timer chain watches the event loop; returns the awaited time and longest gap. */
-async function watched(fn: () => Promise<unknown>): Promise<{ ms: number; longestBlockMs: number }> {
-  let last = performance.now();
-  let longest = 0;
-  let running = true;
-  const tick = (): void => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setTimeout(tick, 1);
-  };
-  setTimeout(tick, 1);
-  const t0 = performance.now();
-  await fn();
-  const ms = performance.now() - t0;
-  running = false;
-  const now = performance.now();
-  longest = Math.max(longest, now - last);
-  return { ms: Math.round(ms), longestBlockMs: Math.round(Math.max(0, longest - 1) * 10) / 10 };
 }
 
 try {
