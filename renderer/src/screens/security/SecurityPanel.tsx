@@ -7,7 +7,7 @@ import { Incidents } from './Incidents';
 import { RetentionPanel } from './RetentionPanel';
 import { SafeguardsPanel } from './SafeguardsPanel';
 import { useSecurityUi, type SecurityTab } from './store';
-import { Tabs } from './Tabs';
+import { Tabs } from '../../components/Tabs';
 import './security.css';
 
 /** Each tab and the permission that shows it (the core enforces the same on every call). */

@@ -6,10 +6,10 @@ export interface Tab<T extends string> {
 }
 
 /**
- * Controlled ARIA tabs (other screens switch the tab, e.g. "open incident" from an alert): one
+ * Controlled ARIA tabs (a screen may switch the tab itself, e.g. "open incident" from an alert): one
  * tab stop, arrows, Home and End move between tabs and show them at once.
  */
-export function Tabs<T extends string>({ label, tabs, active, onSelect, children }: { label: string; tabs: readonly Tab<T>[]; active: T; onSelect(id: T): void; children: ReactNode }) {
+export function Tabs<T extends string>({ label, tabs, active, onSelect, className, children }: { label: string; tabs: readonly Tab<T>[]; active: T; onSelect(id: T): void; className?: string; children: ReactNode }) {
   const base = useId();
   const refs = useRef(new Map<string, HTMLButtonElement>());
   const move = (e: KeyboardEvent) => {
@@ -23,7 +23,7 @@ export function Tabs<T extends string>({ label, tabs, active, onSelect, children
     refs.current.get(tab.id)?.focus();
   };
   return (
-    <div>
+    <div className={className}>
       <div role="tablist" aria-label={label} className="filters" onKeyDown={move}>
         {tabs.map((t) => (
           <button
