@@ -27,7 +27,7 @@ describe('worker entries', () => {
       if (file === SPAWN) continue;
       const text = readFileSync(join(ROOT, file), 'utf8');
       expect(text.includes('new Worker('), `${file} starts a worker without spawnWorker`).toBe(false);
-      for (const call of text.matchAll(/spawnWorker\(\s*([^,)]*)/g)) {
+      for (const call of text.matchAll(/(?:spawnWorker|runWorkerOnce(?:<[^>(]*>)?)\(\s*([^,)]*)/g)) {
         const id = /^'([^']+)'$/.exec(call[1]!.trim())?.[1];
         expect(ids, `${file}: spawnWorker(${call[1]})`).toContain(id);
         used.add(id!);

@@ -1,6 +1,5 @@
-import type { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../../shared/errors';
-import { spawnWorker } from '../workers/spawn';
+import { runWorkerOnce } from '../workers/spawn';
 import type { writeBackup } from './backup';
 import type { HeavyJob, HeavyReply } from './heavy-worker';
 import { PRODUCTION_KDF } from './kdf';
@@ -19,36 +18,17 @@ export interface VaultOffload {
   checkpoint(opts: { dbPath: string; dek: Buffer; mode: CheckpointMode }): Promise<void>;
 }
 
-function runJob(job: HeavyJob, transfer: ArrayBuffer[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let worker: Worker;
-    try {
-      worker = spawnWorker('vault-heavy', job);
-    } finally {
-      // workerData was copied into the worker: our copies of the keys can go.
+async function runJob(job: HeavyJob, transfer: ArrayBuffer[]): Promise<void> {
+  const m = await runWorkerOnce<HeavyReply>('vault-heavy', job, {
+    // workerData was copied into the worker: our copies of the keys can go.
+    started: () => {
       for (const b of transfer) new Uint8Array(b).fill(0);
-    }
-    let settled = false;
-    const finish = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.once('message', (m: HeavyReply) => {
-      if (m.type === 'done') finish(resolve);
-      else
-        finish(() =>
-          reject(
-            m.code
-              ? new AppError(m.code as ErrorCode, m.message, { ...(m.details ? { details: m.details } : {}), ...(m.issues ? { issues: m.issues } : {}) })
-              : new Error(`vault worker failed: ${m.message}`),
-          ),
-        );
-    });
-    worker.once('error', (err) => finish(() => reject(err)));
-    worker.once('exit', (code) => finish(() => reject(new Error(`vault worker exited with code ${code}`))));
+    },
   });
+  if (m.type === 'done') return;
+  throw m.code
+    ? new AppError(m.code as ErrorCode, m.message, { ...(m.details ? { details: m.details } : {}), ...(m.issues ? { issues: m.issues } : {}) })
+    : new Error(`vault worker failed: ${m.message}`);
 }
 
 function copyKey(key: Buffer): Uint8Array {

@@ -50,3 +50,36 @@ export function spawnWorker(id: WorkerId, workerData: Record<string, unknown> = 
   const entry = new URL(WORKER_ENTRIES[id], REPO_ROOT);
   return new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...workerData, entry: entry.href } });
 }
+
+/**
+ * A one-shot job: starts worker `id` and settles with its first message, then terminates it. An
+ * error, an exit before answering, or (with `timeout`) running too long rejects. `started` runs
+ * right after the worker was created (e.g. to zero keys copied into its workerData).
+ */
+export function runWorkerOnce<M>(
+  id: WorkerId,
+  workerData: Record<string, unknown>,
+  opts: { timeout?: { ms: number; error: () => Error }; started?: () => void } = {},
+): Promise<M> {
+  return new Promise<M>((resolvePromise, reject) => {
+    let worker: Worker;
+    try {
+      worker = spawnWorker(id, workerData);
+    } finally {
+      opts.started?.();
+    }
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      fn();
+      void worker.terminate();
+    };
+    const timeout = opts.timeout;
+    const timer = timeout ? setTimeout(() => finish(() => reject(timeout.error())), timeout.ms) : null;
+    worker.once('message', (m: M) => finish(() => resolvePromise(m)));
+    worker.once('error', (err) => finish(() => reject(err)));
+    worker.once('exit', (code) => finish(() => reject(new Error(`worker ${id} exited with code ${code}`))));
+  });
+}

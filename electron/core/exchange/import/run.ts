@@ -1,6 +1,5 @@
-import type { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode, type IssueDetail } from '../../../../shared/errors';
-import { spawnWorker } from '../../workers/spawn';
+import { runWorkerOnce } from '../../workers/spawn';
 import type { PlanContext } from '../plan/index';
 import type { FileRequest, PlannedFile } from './plan-file';
 
@@ -15,43 +14,21 @@ type WorkerMessage =
 /** Plans a file in-process; tests and the CLI may use it, the app plans in a worker. */
 export type FilePlanner = (req: FileRequest, ctx: PlanContext) => Promise<PlannedFile>;
 
-function startWorker(request: FileRequest, context: PlanContext): Worker {
-  return spawnWorker('import-plan', { request, context });
-}
-
 /**
  * Reads and classifies an uploaded file in a worker thread: parsing and fuzzy-matching thousands of
  * rows takes seconds, which would stall the main process's IPC loop. The worker receives the file
  * and a plain snapshot of the program (people, rotations, ...), never the database or its keys.
  * A refused file comes back as the same typed BAD_INPUT error the planner raised.
  */
-export function planInWorker(request: FileRequest, context: PlanContext, timeoutMs = IMPORT_TIMEOUT_MS): Promise<PlannedFile> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker(request, context);
-    let settled = false;
-    const finish = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-      void worker.terminate();
-    };
-    const timer = setTimeout(() => finish(() => reject(new AppError('INTERNAL', 'Reading the file took too long and was stopped.'))), timeoutMs);
-    worker.once('message', (m: WorkerMessage) => {
-      if (m.type === 'result') {
-        finish(() => {
-          const rows = JSON.parse(m.rowsJson) as PlannedFile['rows'];
-          // The caller's work on the rows (the dispatcher checks 20,000 of them) starts in a later
-          // turn of the event loop, so the two do not add up to one long block.
-          setImmediate(() => resolve({ ...m.planned, rows }));
-        });
-      } else if (m.type === 'refused') {
-        finish(() => reject(new AppError(m.code, m.message, { ...(m.issues ? { issues: m.issues } : {}), ...(m.details ? { details: m.details } : {}) })));
-      } else {
-        finish(() => reject(new Error(`import worker failed: ${m.message}`)));
-      }
-    });
-    worker.once('error', (err) => finish(() => reject(err)));
-    worker.once('exit', (code) => finish(() => reject(new Error(`import worker exited with code ${code}`))));
+export async function planInWorker(request: FileRequest, context: PlanContext, timeoutMs = IMPORT_TIMEOUT_MS): Promise<PlannedFile> {
+  const m = await runWorkerOnce<WorkerMessage>('import-plan', { request, context }, {
+    timeout: { ms: timeoutMs, error: () => new AppError('INTERNAL', 'Reading the file took too long and was stopped.') },
   });
+  if (m.type === 'refused') throw new AppError(m.code, m.message, { ...(m.issues ? { issues: m.issues } : {}), ...(m.details ? { details: m.details } : {}) });
+  if (m.type === 'error') throw new Error(`import worker failed: ${m.message}`);
+  const rows = JSON.parse(m.rowsJson) as PlannedFile['rows'];
+  // The caller's work on the rows (the dispatcher checks 20,000 of them) starts in a later turn of
+  // the event loop, so the two do not add up to one long block.
+  await new Promise((r) => setImmediate(r));
+  return { ...m.planned, rows };
 }
