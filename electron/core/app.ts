@@ -82,7 +82,8 @@ export function createCore(opts: CoreOptions): Core {
     audit: createAuditLogPort((db) => workspaceOf(db).audit, opts.auditTap),
     onLocked: (reason) => {
       sync.stop();
-      opts.onLocked?.(reason);
+      // After an emergency destruction the renderer shows the certificate summary, then reloads itself.
+      if (reason !== 'destroyed') opts.onLocked?.(reason);
     },
     ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs } : {}),
   });
@@ -99,7 +100,13 @@ export function createCore(opts: CoreOptions): Core {
     ...generateHandlers({ workspace }),
     ...securityHandlers({ workspace, vault: accounts.vault, isUnlocked: accounts.isUnlocked, anchorPath: join(opts.dataDir, 'audit-anchor.json'), services, sweepEveryMs: opts.sweepEveryMs ?? 60_000 }),
     ...syncHandlers({ sync, onDenied: accounts.onDenied }),
-    ...vaultHandlers({ vault: accounts.vault, workspace, reauthenticate: accounts.reauthenticate, secretContext: accounts.secretContext }),
+    ...vaultHandlers({
+      vault: accounts.vault,
+      workspace,
+      reauthenticate: accounts.reauthenticate,
+      secretContext: accounts.secretContext,
+      closeForDestruction: () => lock('destroyed'),
+    }),
   };
   const dispatcher = createDispatcher({
     contract,

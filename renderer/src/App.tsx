@@ -4,12 +4,14 @@ import { RecoveryKey } from './screens/RecoveryKey';
 import { Login } from './screens/Login';
 import { Consent, MfaEnroll, PasswordChange } from './screens/Gates';
 import { Workspace } from './screens/Workspace';
+import { DestructionDone } from './screens/admin/EmergencyDestruction';
 import { phaseOf, useSession } from './state/session';
 
 /** Routes by where the person stands: first run, signed out, a gate to clear, or the workspace. */
 export function App() {
   const load = useSession((s) => s.load);
   const phase = useSession(phaseOf);
+  const destroyed = useSession((s) => s.destroyed);
   useEffect(() => {
     void load();
   }, [load]);
@@ -29,6 +31,8 @@ export function App() {
           </p>
         </main>
       );
+    case 'destroyed':
+      return destroyed && <DestructionDone summary={destroyed} />;
     case 'setup':
       return <Setup />;
     case 'recovery-key':

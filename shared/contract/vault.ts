@@ -58,9 +58,23 @@ export const VaultInfoView = z
     rekeyPending: z.boolean(),
     lastBackupAt: Iso.nullable(),
     databaseBytes: z.number().int().nonnegative(),
+    /** What an administrator types to confirm emergency destruction (vault.destroy). */
+    destructionPhrase: z.string(),
   })
   .strict();
 export type VaultInfoView = z.infer<typeof VaultInfoView>;
+
+/** The signed destruction certificate's summary; the certificate itself stays beside the removed vault. */
+export const DestructionSummary = z
+  .object({
+    destroyedAt: Iso,
+    /** The account that destroyed the vault (its id: the names went with the vault). */
+    actorId: z.string(),
+    vaultId: z.string(),
+    certificateFile: z.string(),
+  })
+  .strict();
+export type DestructionSummary = z.infer<typeof DestructionSummary>;
 
 export const vaultCalls = {
   'vault.info': defineCall({
@@ -106,6 +120,19 @@ export const vaultCalls = {
     access: 'vault.keys',
     mutates: true,
     summary: 'New data key (PRAGMA rekey) and new recovery key; other accounts need a password reset.',
+  }),
+  'vault.destroy': defineCall({
+    input: z
+      .object({
+        currentPassword: Password,
+        /** The phrase vault.info gives (destructionPhrase), typed exactly. */
+        confirmation: z.string().min(1).max(200),
+      })
+      .strict(),
+    output: DestructionSummary,
+    access: 'vault.keys',
+    mutates: true,
+    summary: 'Emergency destruction: key slots overwritten, database removed, signed certificate left behind; every session ends.',
   }),
   'vault.revokeSlot': defineCall({
     input: z.object({ userId: z.string().min(1).max(64) }).strict(),

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { contract } from '../../shared/contract/index';
 import type { Caller } from '../../electron/core/session';
 import { ADMIN, ADMIN_CLIENT, PROGRAM, caller, startCore, type Harness } from '../accounts/helpers';
+import { verifyDestructionCertificate } from '../../electron/core/vault';
 
 /**
  * The audit-trail issue's coverage test: every mutating call of the contract is made at least once
@@ -13,6 +14,7 @@ import { ADMIN, ADMIN_CLIENT, PROGRAM, caller, startCore, type Harness } from '.
  * Calls that lock or unlock the vault (setup, login, logout, lock, recover) cannot be measured by
  * max(seq) before and after on an open connection; for them, after signing in again, their own
  * audit action must appear above the previous maximum (names from electron/core/accounts/audit-log-port.ts).
+ * Emergency destruction (vault.destroy) removes the log itself: see destroyMeasured.
  */
 
 const MUTATING = Object.entries(contract)
@@ -350,7 +352,39 @@ describe('audit coverage: every mutating contract call writes an audit entry', (
       await m('vault.backup', { currentPassword: adminPassword, passphrase: 'harbour lantern quiver meadow 1987' });
       await m('vault.rekey', { currentPassword: adminPassword });
       await m('vault.revokeSlot', { userId: chief.userId });
+
+      // --- Emergency destruction, last of all (the vault is gone afterwards).
+      await destroyMeasured(adminPassword);
     };
+
+    /**
+     * vault.destroy: a refused attempt must add its entry to the vault's log; a successful one takes
+     * the vault, and the entry it wrote last, with it, so it is measured by what stays: the signed
+     * destruction certificate of this vault.
+     */
+    async function destroyMeasured(password: string): Promise<void> {
+      const name = 'vault.destroy';
+      const info = await h.ok<{ vaultId: string; destructionPhrase: string }>('vault.info', {});
+      const before = maxSeq();
+      const refused = await h.call(name, { currentPassword: password, confirmation: 'not the phrase' });
+      if (refused.ok) throw new Error('fixture: vault.destroy accepted a wrong confirmation phrase');
+      const refusedRows = db().prepare('SELECT action FROM audit_entry WHERE seq > ? ORDER BY seq').pluck().all(before) as string[];
+      const t0 = performance.now();
+      let summary: { certificateFile: string };
+      try {
+        summary = await h.ok<{ certificateFile: string }>(name, { currentPassword: password, confirmation: info.destructionPhrase });
+      } catch (err) {
+        failures.push(`${name}: ${(err as Error).message}`);
+        throw err;
+      }
+      const ms = performance.now() - t0;
+      const cert: unknown = JSON.parse(readFileSync(join(h.dir, summary.certificateFile), 'utf8'));
+      const certified = verifyDestructionCertificate(cert) && (cert as { vaultId: string }).vaultId === info.vaultId;
+      outcomes.set(name, [
+        { name, added: refusedRows.filter((a) => a === name).length, actions: refusedRows, ms: 0 },
+        { name, added: certified ? 1 : 0, actions: certified ? ['destruction-certificate'] : [], ms },
+      ]);
+    }
 
     async function addUserMeasured(role: string, name: string, personId?: string): Promise<{ userId: string; caller: Caller; password: string; personId: string }> {
       const created = await m<{ user: { id: string }; temporaryPassword: string }>('users.create', {

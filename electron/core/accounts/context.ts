@@ -10,7 +10,7 @@ import type { SessionManager } from './sessions';
 import { DEFAULT_POLICIES, getPolicies } from './user-store';
 import type { VaultHandle, VaultPort } from './vault-port';
 
-export type LockReason = 'user' | 'idle' | 'absolute' | 'os-lock-screen' | 'os-suspend' | 'logout' | 'shutdown' | 'unused';
+export type LockReason = 'user' | 'idle' | 'absolute' | 'os-lock-screen' | 'os-suspend' | 'logout' | 'shutdown' | 'unused' | 'destroyed';
 
 /**
  * The open vault and the secrets that live only while it is open. Closing wipes them: the vault

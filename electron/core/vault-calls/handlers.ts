@@ -13,7 +13,9 @@ import type { CallContext, Handlers } from '../dispatcher';
 import { actorOf } from '../schedule/handlers';
 import type { Caller } from '../session';
 import type { SlotSummary, UnlockedVault } from '../vault/index';
-import { DB_FILE } from '../vault/index';
+import { certificateFileName, DB_FILE, destroyVault, destructionPhrase } from '../vault/index';
+import { workerOffload } from '../vault/heavy';
+import { acquireVaultLock } from '../vault/lock';
 import { readKeystoreFile, KEYSTORE_FILE, KEYSTORE_FORMAT, KEYSTORE_VERSION } from '../vault/keystore';
 import { APP_FORMAT } from '../vault/meta';
 import { PRODUCTION_KDF } from '../vault/kdf';
@@ -27,6 +29,8 @@ export interface VaultCallDeps {
   reauthenticate(caller: Caller, password: string, correlationId: string): Promise<UserRow>;
   /** Words a new secret of the caller may not contain. */
   secretContext(caller: Caller): string[];
+  /** Ends every session and closes the vault, without reloading the renderer (it shows the certificate). */
+  closeForDestruction(): void;
 }
 
 const HMAC_NAMES: Record<string, string> = { '0': 'HMAC-SHA1', '1': 'HMAC-SHA256', '2': 'HMAC-SHA512' };
@@ -92,11 +96,12 @@ function info(deps: VaultCallDeps): VaultInfoView {
     rekeyPending: body.pendingRekey !== null,
     lastBackupAt: lastBackupAt(ws),
     databaseBytes: fileBytes(dbPath) + fileBytes(`${dbPath}-wal`),
+    destructionPhrase: destructionPhrase(meta.vaultId),
   };
 }
 
 /** Records a refused or failed key operation (outside the failed work's transaction). */
-function recordFailure(deps: VaultCallDeps, actor: AuditActor, action: 'vault.backup' | 'vault.rekey', err: unknown, correlationId: string): void {
+function recordFailure(deps: VaultCallDeps, actor: AuditActor, action: 'vault.backup' | 'vault.rekey' | 'vault.destroy', err: unknown, correlationId: string): void {
   let ws: Workspace;
   try {
     ws = deps.workspace();
@@ -104,7 +109,7 @@ function recordFailure(deps: VaultCallDeps, actor: AuditActor, action: 'vault.ba
     return; // the vault is not open (a failed rekey can leave it locked): nothing to write into
   }
   const code = err instanceof AppError ? err.code : 'INTERNAL';
-  const denied = code === 'WRONG_CREDENTIALS' || code === 'THROTTLED' || code === 'ACCOUNT_LOCKED';
+  const denied = code === 'WRONG_CREDENTIALS' || code === 'THROTTLED' || code === 'ACCOUNT_LOCKED' || code === 'CONFIRMATION_REQUIRED';
   recordOutcome(ws.db, ws.audit, actor, {
     action,
     outcome: denied ? 'denied' : 'failed',
@@ -179,6 +184,56 @@ export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> 
       } catch (err) {
         recordFailure(deps, actor, 'vault.rekey', err, ctx.correlationId);
         throw err;
+      }
+    },
+
+    'vault.destroy': async (input, ctx) => {
+      const actor = actorOf(ctx);
+      const v = deps.vault();
+      const { dir, vaultId } = v;
+      let slotId: string;
+      try {
+        // The password worker checks it (throttled and counted like sign-in) before anything else.
+        const user = await deps.reauthenticate(ctx.caller, input.currentPassword, ctx.correlationId);
+        if (input.confirmation.trim() !== destructionPhrase(vaultId)) {
+          throw new AppError('CONFIRMATION_REQUIRED', `Type "${destructionPhrase(vaultId)}" exactly to confirm destruction.`, {
+            issues: [{ path: 'confirmation', message: 'does not match the phrase' }],
+          });
+        }
+        // destroyVault unlocks with the caller's own slot: refuse now, while the vault is still open.
+        slotId = userSlotId(user.id);
+        if (!v.listSlots().some((s) => s.slotId === slotId && !s.needsReset)) {
+          throw new AppError('CONFLICT', 'Your key slot needs a password reset before you can destroy the vault.');
+        }
+      } catch (err) {
+        recordFailure(deps, actor, 'vault.destroy', err, ctx.correlationId);
+        throw err;
+      }
+      // The trail's last entry goes with the vault; the signed certificate is what stays.
+      deps.workspace().unit(actor, (tx) =>
+        tx.record({ action: 'vault.destroy', resourceType: 'vault', resourceId: vaultId, details: { via: 'app', correlationId: ctx.correlationId } }),
+      );
+      const { clock, logger } = ctx.services;
+      // Held from before the app lets go of the vault until the certificate is written.
+      const hold = acquireVaultLock(dir, () => clock.now());
+      try {
+        deps.closeForDestruction();
+        const cert = await destroyVault({
+          dir,
+          slotId,
+          password: input.currentPassword,
+          confirmation: input.confirmation,
+          actor: actor.type === 'user' ? actor.userId : slotId,
+          clock,
+          logger,
+          offload: workerOffload,
+        });
+        return { destroyedAt: cert.time, actorId: cert.actor, vaultId: cert.vaultId, certificateFile: certificateFileName(cert.vaultId) };
+      } catch (err) {
+        logger.error('emergency destruction failed after the vault was closed', { vaultId, correlationId: ctx.correlationId, err });
+        throw err;
+      } finally {
+        hold.release();
       }
     },
 

@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { PRODUCTION_KDF } from './kdf';
 import { readKeystoreFile } from './keystore';
 import { getDeviceSigningKey, readVaultInfo } from './meta';
 import { acquireVaultLock } from './lock';
-import { vaultPaths, type VaultPaths } from './paths';
+import { vaultPaths } from './paths';
 import { unlockWithPassword, type VaultContext } from './vault';
 
 /** Files other modules keep beside the vault; named here so destruction leaves none of them. */
@@ -68,7 +68,6 @@ export function readVaultId(dir: string, opts: Pick<VaultContext, 'kdfPolicy'> =
 export async function destroyVault(
   opts: { dir: string; slotId: string; password: string; confirmation: string; actor: string } & VaultContext,
 ): Promise<DestructionCertificate> {
-  const p = vaultPaths(opts.dir);
   const vaultId = readVaultId(opts.dir, opts);
   if (opts.confirmation.trim() !== destructionPhrase(vaultId)) {
     throw new AppError('CONFIRMATION_REQUIRED', `Type "${destructionPhrase(vaultId)}" to confirm destruction.`);
@@ -76,7 +75,7 @@ export async function destroyVault(
   // Held until the certificate is written: no other program may open the vault half destroyed.
   const lock = acquireVaultLock(opts.dir, () => opts.clock.now());
   try {
-    return await destroyLocked(opts, p, vaultId);
+    return await destroyLocked(opts, vaultId);
   } finally {
     lock.release();
   }
@@ -84,19 +83,46 @@ export async function destroyVault(
 
 async function destroyLocked(
   opts: { dir: string; slotId: string; password: string; confirmation: string; actor: string } & VaultContext,
-  p: VaultPaths,
   vaultId: string,
 ): Promise<DestructionCertificate> {
   // Re-authentication: the password must really open the vault (this also yields the device key).
   const vault = await unlockWithPassword({ ...opts, allowMissingWal: true });
-  let signer;
+  let signer: ShredOptions['signer'];
   try {
     if (readVaultInfo(vault.db).vaultId !== vaultId) throw new AppError('KEYSTORE_DAMAGED');
-    signer = getDeviceSigningKey(vault.db);
+    const key = getDeviceSigningKey(vault.db);
+    signer = { deviceId: key.deviceId, publicKeyPem: key.publicKeyPem, privateKeyPkcs8: key.privateKey.export({ format: 'der', type: 'pkcs8' }) };
   } finally {
     vault.close();
   }
+  let cert: DestructionCertificate;
+  try {
+    // Overwrites, removals and fsyncs: in the app a worker thread does them (VaultContext.offload).
+    cert = await (opts.offload?.shred ?? shredVaultFiles)({ dir: opts.dir, vaultId, actor: opts.actor, time: opts.clock.now().toISOString(), signer });
+  } finally {
+    signer.privateKeyPkcs8.fill(0);
+  }
+  opts.logger.warn('vault destroyed', { vaultId, actor: opts.actor });
+  return cert;
+}
 
+export interface ShredOptions {
+  dir: string;
+  vaultId: string;
+  actor: string;
+  /** When the destruction was carried out (the certificate's time). */
+  time: string;
+  /** The device key that signs the certificate; the private key as PKCS#8 DER, zeroed here after use. */
+  signer: { deviceId: string; publicKeyPem: string; privateKeyPkcs8: Buffer };
+}
+
+/**
+ * The destruction itself, once the caller holds the vault lock and has re-authenticated: key slots
+ * overwritten and removed, the database and its companions removed, the signed certificate written.
+ * Only destroyVault calls it (directly, or in the vault worker through VaultContext.offload).
+ */
+export async function shredVaultFiles(o: ShredOptions): Promise<DestructionCertificate> {
+  const p = vaultPaths(o.dir);
   const files: DestructionCertificate['files'] = [];
   // 1. Key slots first: once these are random, nothing else matters cryptographically.
   for (const path of [p.keystore, p.keystorePrev]) {
@@ -126,17 +152,18 @@ async function destroyLocked(
   const unsigned = {
     format: 'rsched-destruction-certificate' as const,
     version: 1 as const,
-    vaultId,
-    time: opts.clock.now().toISOString(),
-    actor: opts.actor,
+    vaultId: o.vaultId,
+    time: o.time,
+    actor: o.actor,
     files,
-    deviceId: signer.deviceId,
-    publicKeyPem: signer.publicKeyPem,
+    deviceId: o.signer.deviceId,
+    publicKeyPem: o.signer.publicKeyPem,
   };
-  const signature = sign(null, Buffer.from(canonicalJson(unsigned), 'utf8'), signer.privateKey).toString('base64');
+  const privateKey = createPrivateKey({ key: o.signer.privateKeyPkcs8, format: 'der', type: 'pkcs8' });
+  o.signer.privateKeyPkcs8.fill(0);
+  const signature = sign(null, Buffer.from(canonicalJson(unsigned), 'utf8'), privateKey).toString('base64');
   const cert: DestructionCertificate = { ...unsigned, signature };
-  writeFileAtomic(join(opts.dir, certificateFileName(vaultId)), Buffer.from(JSON.stringify(cert, null, 2) + '\n', 'utf8'));
-  opts.logger.warn('vault destroyed', { vaultId, actor: opts.actor });
+  writeFileAtomic(join(o.dir, certificateFileName(o.vaultId)), Buffer.from(JSON.stringify(cert, null, 2) + '\n', 'utf8'));
   return cert;
 }
 

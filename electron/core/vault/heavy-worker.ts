@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, type IssueDetail } from '../../../shared/errors';
 import { writeBackup } from './backup';
+import { shredVaultFiles, type DestructionCertificate } from './destroy';
 import type { KdfPolicy } from './kdf';
 import type { KeystoreBody } from './keystore';
 import { checkpointFile, rekeyCopy, type CheckpointMode } from './rekey-file';
@@ -23,13 +24,22 @@ export type HeavyJob =
       schemaVersion: number;
     }
   | { job: 'rekeyCopy'; dbPath: string; oldDek: Uint8Array; newDek: Uint8Array; tmpPath: string; readyPath: string }
-  | { job: 'checkpoint'; dbPath: string; dek: Uint8Array; mode: CheckpointMode };
+  | { job: 'checkpoint'; dbPath: string; dek: Uint8Array; mode: CheckpointMode }
+  | { job: 'shred'; dir: string; vaultId: string; actor: string; time: string; deviceId: string; publicKeyPem: string; privateKeyPkcs8: Uint8Array };
 
 export type HeavyReply =
-  | { type: 'done' }
+  | { type: 'done'; certificate?: DestructionCertificate }
   | { type: 'error'; code: string | null; message: string; details?: Record<string, number | string | boolean>; issues?: IssueDetail[] };
 
-async function run(job: HeavyJob): Promise<void> {
+async function run(job: HeavyJob): Promise<DestructionCertificate | undefined> {
+  if (job.job === 'shred') {
+    const privateKeyPkcs8 = Buffer.from(job.privateKeyPkcs8.buffer, job.privateKeyPkcs8.byteOffset, job.privateKeyPkcs8.byteLength);
+    try {
+      return await shredVaultFiles({ dir: job.dir, vaultId: job.vaultId, actor: job.actor, time: job.time, signer: { deviceId: job.deviceId, publicKeyPem: job.publicKeyPem, privateKeyPkcs8 } });
+    } finally {
+      privateKeyPkcs8.fill(0);
+    }
+  }
   if (job.job === 'checkpoint') {
     const dek = Buffer.from(job.dek.buffer, job.dek.byteOffset, job.dek.byteLength);
     try {
@@ -37,7 +47,7 @@ async function run(job: HeavyJob): Promise<void> {
     } finally {
       dek.fill(0);
     }
-    return;
+    return undefined;
   }
   if (job.job === 'backup') {
     const dek = Buffer.from(job.dek.buffer, job.dek.byteOffset, job.dek.byteLength);
@@ -57,7 +67,7 @@ async function run(job: HeavyJob): Promise<void> {
     } finally {
       dek.fill(0);
     }
-    return;
+    return undefined;
   }
   const oldDek = Buffer.from(job.oldDek.buffer, job.oldDek.byteOffset, job.oldDek.byteLength);
   const newDek = Buffer.from(job.newDek.buffer, job.newDek.byteOffset, job.newDek.byteLength);
@@ -67,12 +77,13 @@ async function run(job: HeavyJob): Promise<void> {
     oldDek.fill(0);
     newDek.fill(0);
   }
+  return undefined;
 }
 
 const port = parentPort;
 if (port) {
   run(workerData as HeavyJob).then(
-    () => port.postMessage({ type: 'done' } satisfies HeavyReply),
+    (certificate) => port.postMessage((certificate ? { type: 'done', certificate } : { type: 'done' }) satisfies HeavyReply),
     (err: unknown) => {
       const reply: HeavyReply =
         err instanceof AppError

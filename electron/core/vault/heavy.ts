@@ -1,6 +1,7 @@
 import { AppError, type ErrorCode } from '../../../shared/errors';
 import { runWorkerOnce } from '../workers/spawn';
 import type { writeBackup } from './backup';
+import type { DestructionCertificate, shredVaultFiles } from './destroy';
 import type { HeavyJob, HeavyReply } from './heavy-worker';
 import { PRODUCTION_KDF } from './kdf';
 import type { CheckpointMode, rekeyCopy } from './rekey-file';
@@ -16,16 +17,18 @@ export interface VaultOffload {
   rekeyCopy: typeof rekeyCopy;
   /** A WAL checkpoint from the worker's own connection (the app's then closes quickly). */
   checkpoint(opts: { dbPath: string; dek: Buffer; mode: CheckpointMode }): Promise<void>;
+  /** Emergency destruction's overwrites, removals and fsyncs, and the signed certificate. */
+  shred: typeof shredVaultFiles;
 }
 
-async function runJob(job: HeavyJob, transfer: ArrayBuffer[]): Promise<void> {
+async function runJob(job: HeavyJob, transfer: ArrayBuffer[]): Promise<Extract<HeavyReply, { type: 'done' }>> {
   const m = await runWorkerOnce<HeavyReply>('vault-heavy', job, {
     // workerData was copied into the worker: our copies of the keys can go.
     started: () => {
       for (const b of transfer) new Uint8Array(b).fill(0);
     },
   });
-  if (m.type === 'done') return;
+  if (m.type === 'done') return m;
   throw m.code
     ? new AppError(m.code as ErrorCode, m.message, { ...(m.details ? { details: m.details } : {}), ...(m.issues ? { issues: m.issues } : {}) })
     : new Error(`vault worker failed: ${m.message}`);
@@ -62,5 +65,15 @@ export const workerOffload: VaultOffload = {
     const oldDek = copyKey(opts.oldDek);
     const newDek = copyKey(opts.newDek);
     await runJob({ job: 'rekeyCopy', dbPath: opts.dbPath, oldDek, newDek, tmpPath: opts.tmpPath, readyPath: opts.readyPath }, [oldDek.buffer as ArrayBuffer, newDek.buffer as ArrayBuffer]);
+  },
+  async shred(opts) {
+    const privateKeyPkcs8 = copyKey(opts.signer.privateKeyPkcs8);
+    opts.signer.privateKeyPkcs8.fill(0);
+    const reply = await runJob(
+      { job: 'shred', dir: opts.dir, vaultId: opts.vaultId, actor: opts.actor, time: opts.time, deviceId: opts.signer.deviceId, publicKeyPem: opts.signer.publicKeyPem, privateKeyPkcs8 },
+      [privateKeyPkcs8.buffer as ArrayBuffer],
+    );
+    if (!reply.certificate) throw new Error('vault worker returned no destruction certificate');
+    return reply.certificate as DestructionCertificate;
   },
 };

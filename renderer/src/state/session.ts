@@ -2,13 +2,14 @@ import { create } from 'zustand';
 import type { z } from 'zod';
 import type { SessionInfo } from '../../../shared/contract/auth';
 import type { AppStatus } from '../../../shared/contract/system';
+import type { DestructionSummary } from '../../../shared/contract/vault';
 import type { WireResult } from '../../../shared/errors';
 import type { Permission } from '../../../shared/rbac';
 import { api, CallError, unwrap } from '../api/client';
 
 type Status = z.infer<typeof AppStatus>;
 
-export type Phase = 'loading' | 'unreachable' | 'setup' | 'recovery-key' | 'login' | 'consent' | 'password_change' | 'mfa_enrollment' | 'app';
+export type Phase = 'loading' | 'unreachable' | 'destroyed' | 'setup' | 'recovery-key' | 'login' | 'consent' | 'password_change' | 'mfa_enrollment' | 'app';
 
 /**
  * Who is signed in and which screen that implies. Held in memory only: a reload (which is what a
@@ -23,11 +24,14 @@ interface SessionState {
   /** Chosen at setup: load the demo program right after the first sign-in. */
   wantsDemo: boolean;
   lastUsername: string;
+  /** The vault was just destroyed here: its certificate summary shows until the page reloads. */
+  destroyed: DestructionSummary | null;
   load(): Promise<void>;
   setSession(s: SessionInfo | null): void;
   setupDone(recoveryKey: string, username: string, wantsDemo: boolean): void;
   recoveryConfirmed(): void;
   demoStarted(): void;
+  vaultDestroyed(summary: DestructionSummary): void;
 }
 
 export const useSession = create<SessionState>((set) => ({
@@ -37,6 +41,7 @@ export const useSession = create<SessionState>((set) => ({
   recoveryKey: null,
   wantsDemo: false,
   lastUsername: '',
+  destroyed: null,
   load: async () => {
     try {
       const [status, s] = await Promise.all([unwrap(api.system.status({})), unwrap(api.auth.session({}))]);
@@ -50,10 +55,12 @@ export const useSession = create<SessionState>((set) => ({
     set((st) => ({ recoveryKey, lastUsername: username, wantsDemo, status: st.status ? { ...st.status, vault: 'locked' } : st.status })),
   recoveryConfirmed: () => set({ recoveryKey: null }),
   demoStarted: () => set({ wantsDemo: false }),
+  vaultDestroyed: (summary) => set((st) => ({ destroyed: summary, session: null, status: st.status ? { ...st.status, vault: 'absent' } : st.status })),
 }));
 
-export function phaseOf(s: Pick<SessionState, 'status' | 'session' | 'unreachable' | 'recoveryKey'>): Phase {
+export function phaseOf(s: Pick<SessionState, 'status' | 'session' | 'unreachable' | 'recoveryKey' | 'destroyed'>): Phase {
   if (s.unreachable) return 'unreachable';
+  if (s.destroyed) return 'destroyed';
   if (s.recoveryKey) return 'recovery-key';
   if (!s.status) return 'loading';
   if (s.status.vault === 'absent') return 'setup';

@@ -6,6 +6,7 @@ import { CheckField, FormError, TextField } from '../../components/Field';
 import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
 import { fromBase64, saveFile } from '../../lib/save-file';
 import { call, useSession } from '../../state/session';
+import { EmergencyDestruction } from './EmergencyDestruction';
 
 /** Look-alike letters are forgiven, as the core does when the key is used (same as RecoveryKey.tsx). */
 const norm = (s: string): string => s.replace(/[\s-]+/g, '').toUpperCase().replace(/[IL]/g, '1').replace(/O/g, '0');
@@ -291,7 +292,7 @@ function Rekey({ onDone }: { onDone(result: { recoveryKey: string; slotsNeedingR
   );
 }
 
-/** Administration: vault facts and key slots, encrypted backup download, rekey. */
+/** Administration: vault facts and key slots, encrypted backup download, rekey, emergency destruction. */
 export function KeysPanel() {
   const [info, setInfo] = useState<VaultInfoView | null>(null);
   const [minLength, setMinLength] = useState(15);
@@ -325,6 +326,7 @@ export function KeysPanel() {
               void load();
             }}
           />
+          {info && <EmergencyDestruction phrase={info.destructionPhrase} />}
         </>
       )}
     </section>

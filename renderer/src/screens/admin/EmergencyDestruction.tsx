@@ -1,0 +1,115 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { DestructionSummary } from '../../../../shared/contract/vault';
+import { api } from '../../api/client';
+import { FormError, TextField } from '../../components/Field';
+import { callFieldErrors, messageOf, type FieldErrors } from '../../lib/errors';
+import { call, useSession } from '../../state/session';
+
+/**
+ * Emergency destruction (vault.destroy): the administrator's password and the vault's phrase typed
+ * exactly. Kept apart from the other key operations, in its own danger section.
+ */
+export function EmergencyDestruction({ phrase }: { phrase: string }) {
+  const vaultDestroyed = useSession((s) => s.vaultDestroyed);
+  const [password, setPassword] = useState('');
+  const [typed, setTyped] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const problems: FieldErrors = {};
+    if (!password) problems.currentPassword = 'required';
+    if (typed.trim() !== phrase) problems.confirmation = `type ${phrase} exactly`;
+    setErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    setBusy(true);
+    try {
+      const summary = await call(api.vault.destroy({ currentPassword: password, confirmation: typed }));
+      setPassword('');
+      setTyped('');
+      // Leaves the workspace (its session watch would reload the page) for the certificate summary.
+      vaultDestroyed(summary);
+    } catch (err) {
+      setErrors(callFieldErrors(err) ?? {});
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card notice-card" aria-labelledby="destroy-title" data-testid="danger-zone">
+      <h4 id="destroy-title">Emergency destruction</h4>
+      <p>
+        <span className="pill danger">Cannot be undone.</span> For when this computer is about to be lost or seized. Destroying the vault:
+      </p>
+      <ul>
+        <li>overwrites every key slot with random bytes, so nothing on this disk can decrypt the vault again;</li>
+        <li>removes the database and its journal files;</li>
+        <li>signs everyone out and returns the app to first-run setup;</li>
+        <li>leaves a signed destruction certificate (time, account id, vault id) in the data folder for the hospital.</li>
+      </ul>
+      <p className="small muted">Encrypted backups stored elsewhere are not affected: they still open with the recovery key or their passphrase.</p>
+      <form className="editor-form" onSubmit={submit} noValidate aria-label="Destroy the vault">
+        <TextField
+          label="Your password"
+          type="password"
+          autoComplete="current-password"
+          name="currentPassword"
+          value={password}
+          error={errors.currentPassword}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <TextField
+          label={`Type ${phrase} to confirm`}
+          name="confirmation"
+          autoComplete="off"
+          spellCheck={false}
+          value={typed}
+          error={errors.confirmation}
+          onChange={(e) => setTyped(e.target.value)}
+        />
+        <FormError text={error} />
+        <div className="actions">
+          <button type="submit" className="danger" disabled={busy} aria-busy={busy}>
+            {busy ? 'Destroying the vault…' : 'Destroy the vault'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** What was destroyed, from the certificate (no names: they went with the vault); then first run. */
+export function DestructionDone({ summary }: { summary: DestructionSummary }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <main className="auth-page">
+    <section className="card notice-card" aria-labelledby="destroyed-title" data-testid="destruction-certificate">
+      <h1 id="destroyed-title" ref={heading} tabIndex={-1}>
+        The vault was destroyed
+      </h1>
+      <p role="status">Every session has ended. A signed destruction certificate was written to the data folder.</p>
+      <dl className="kv">
+        <dt>Destroyed at</dt>
+        <dd data-testid="destroyed-at">{new Date(summary.destroyedAt).toLocaleString()}</dd>
+        <dt>By account</dt>
+        <dd data-testid="destroyed-by">{summary.actorId}</dd>
+        <dt>Vault id</dt>
+        <dd data-testid="destroyed-vault">{summary.vaultId}</dd>
+        <dt>Certificate file</dt>
+        <dd data-testid="certificate-file">{summary.certificateFile}</dd>
+      </dl>
+      <p className="small muted">Give the certificate file to the hospital&apos;s security office; it verifies with this device&apos;s signing key.</p>
+      <div className="actions">
+        {/* A reload drops every byte this page still holds and lands on first-run setup. */}
+        <button type="button" className="primary" onClick={() => window.location.reload()}>
+          Continue to first-run setup
+        </button>
+      </div>
+    </section>
+    </main>
+  );
+}
