@@ -1,9 +1,13 @@
 import react from '@vitejs/plugin-react';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import { WORKER_ENTRIES } from './electron/core/workers/spawn';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+// The bundle has no package.json beside it: the version is embedded (electron/core/version.ts).
+const appVersion = (JSON.parse(readFileSync(here('./package.json'), 'utf8')) as { version: string }).version;
 
 // The desktop build: main process (ESM), sandboxed preload (CommonJS, as sandboxed preloads must be)
 // and the renderer. Native modules stay external and load from node_modules at run time. Each worker
@@ -12,6 +16,7 @@ const workerInputs = Object.fromEntries(Object.entries(WORKER_ENTRIES).map(([id,
 
 export default defineConfig({
   main: {
+    define: { __RSCHED_APP_VERSION__: JSON.stringify(appVersion) },
     build: {
       outDir: here('./out/main'),
       rollupOptions: {

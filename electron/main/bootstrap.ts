@@ -1,6 +1,7 @@
 import type * as ElectronModule from 'electron';
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/app';
+import { useResourcesDir } from '../core/resources';
 import { useBundledWorkers } from '../core/workers/spawn';
 import { bindContract } from './ipc';
 import { lockOnPowerEvents } from './power';
@@ -14,6 +15,11 @@ export interface DesktopPaths {
   rendererDir: string;
   /** The bundled worker threads, `<workersDir>/<id>.js` (the desktop build has no sources to run). */
   workersDir: string;
+  /**
+   * The shipped resources (notice, incident templates) of the packaged app, which keeps them under
+   * process.resourcesPath; `null` in a development build, where the core finds them beside the app.
+   */
+  resourcesDir: string | null;
 }
 
 /**
@@ -32,6 +38,7 @@ export function startDesktopApp(electron: Electron, paths: DesktopPaths): { read
   }
   registerAppScheme(protocol);
   useBundledWorkers(paths.workersDir);
+  useResourcesDir(paths.resourcesDir);
 
   const openExternal = (url: string): void => {
     if (isAllowedExternalUrl(url)) void shell.openExternal(url);

@@ -10,6 +10,7 @@ import { bindContract } from '../../electron/main/ipc';
 import { hardenWebContents, isAllowedExternalUrl, mainWindowOptions } from '../../electron/main/security';
 import { serveRenderer } from '../../electron/main/protocol';
 import type { Dispatcher } from '../../electron/core/dispatcher';
+import { resourcesDir, useResourcesDir } from '../../electron/core/resources';
 import { bundledWorkersDir, useBundledWorkers } from '../../electron/core/workers/spawn';
 import * as fake from '../fakes/electron';
 
@@ -149,11 +150,17 @@ describe('desktop bootstrap', () => {
     fake.recorded.ipcHandlers.clear();
     fake.app.userData = mkdtempSync(join(tmpdir(), 'rsched-userdata-'));
     expect(bundledWorkersDir()).toBeNull();
-    const { ready } = startDesktopApp(asElectron, { preload: '/p.cjs', rendererDir: '/nowhere', workersDir: '/app/out/main/workers' });
-    // The desktop build has no sources: worker threads start from the bundled entries, before the core exists.
+    const sourceResources = resourcesDir();
+    const { ready } = startDesktopApp(asElectron, { preload: '/p.cjs', rendererDir: '/nowhere', workersDir: '/app/out/main/workers', resourcesDir: '/opt/rsched/resources/resources' });
+    // The desktop build has no sources: worker threads start from the bundled entries, and the core
+    // reads the packaged app's resources, both set before the core exists.
     expect(bundledWorkersDir()).toBe('/app/out/main/workers');
-    // This test runs from sources, where no bundle exists: workers (the password worker at setup) start from the sources again.
+    expect(resourcesDir()).toBe('/opt/rsched/resources/resources');
+    // This test runs from sources, where no bundle exists: workers (the password worker at setup) start
+    // from the sources again, and the notice comes from the repository's resources/.
     useBundledWorkers(null);
+    useResourcesDir(null);
+    expect(resourcesDir()).toBe(sourceResources);
     expect(fake.recorded.sandboxEnabled).toBe(true);
     expect(fake.recorded.singleInstanceRequested).toBe(true);
     expect(fake.recorded.privilegedSchemes).toEqual([expect.objectContaining({ scheme: 'app' })]);

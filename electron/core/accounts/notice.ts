@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resourcePath } from '../resources';
 
 /**
  * The acceptable-use and confidentiality notice. Its version lives in the file's first line
@@ -11,8 +11,6 @@ export interface Notice {
   text: string;
 }
 
-export const DEFAULT_NOTICE_PATH = fileURLToPath(new URL('../../../resources/notice.md', import.meta.url));
-
 const VERSION_LINE = /^<!--\s*notice-version:\s*([A-Za-z0-9._-]{1,40})\s*-->\r?\n/;
 
 export function parseNotice(source: string): Notice {
@@ -21,6 +19,7 @@ export function parseNotice(source: string): Notice {
   return { version: m[1], text: source.slice(m[0].length).trim() };
 }
 
-export function loadNotice(path: string = DEFAULT_NOTICE_PATH): Notice {
+/** The notice the app ships (resources/notice.md) unless `path` names another. */
+export function loadNotice(path: string = resourcePath('notice.md')): Notice {
   return parseNotice(readFileSync(path, 'utf8'));
 }

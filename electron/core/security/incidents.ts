@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { AuditActor } from '../../../shared/audit/entry';
 import { AppError } from '../../../shared/errors';
@@ -13,6 +13,7 @@ import type { AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
 import { recordRead, runChange } from '../db/unit-of-work';
 import type { IdGenerator } from '../ids';
+import { resourcePath } from '../resources';
 import { readVaultInfo } from '../vault/index';
 import { affectedIndividuals } from './affected';
 import { getAlert, updateAlert } from './store';
@@ -225,8 +226,6 @@ export function computeAffected(deps: IncidentDeps, actor: AuditActor, id: strin
 // ---------------------------------------------------------------------------------------------
 // Drafts and the register
 
-export const TEMPLATE_DIR = fileURLToPath(new URL('../../../resources/incident-templates/', import.meta.url));
-
 /** Fills {{name}} slots; a slot without a value is an error, so a draft never ships a raw slot. */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(/\{\{([a-z_]+)\}\}/g, (_m, key: string) => {
@@ -247,7 +246,8 @@ const ELEMENT_TEXT: Record<string, string> = {
   other: 'other information',
 };
 
-export function drafts(deps: IncidentDeps, actor: AuditActor, id: string, templateDir = TEMPLATE_DIR): { letter: string; hhsSummary: string } {
+/** The notification letter and HHS summary from the templates the app ships (resources/incident-templates). */
+export function drafts(deps: IncidentDeps, actor: AuditActor, id: string, templateDir = resourcePath('incident-templates')): { letter: string; hhsSummary: string } {
   const { db, audit, clock } = deps;
   const s = load(db, id);
   const v = view(db, s, clock.nowMs());
@@ -271,8 +271,8 @@ export function drafts(deps: IncidentDeps, actor: AuditActor, id: string, templa
     determination: v.determination ?? '[assessment not recorded]',
     assessment_reasons: v.determinationReasons.length > 0 ? v.determinationReasons.map((r) => `- ${r}`).join('\n') : '- [assessment not recorded]',
   };
-  const letter = fillTemplate(readFileSync(`${templateDir}notification-letter.txt`, 'utf8'), values);
-  const hhsSummary = fillTemplate(readFileSync(`${templateDir}hhs-summary.txt`, 'utf8'), values);
+  const letter = fillTemplate(readFileSync(join(templateDir, 'notification-letter.txt'), 'utf8'), values);
+  const hhsSummary = fillTemplate(readFileSync(join(templateDir, 'hhs-summary.txt'), 'utf8'), values);
   recordRead(db, audit, actor, { action: 'incident.draft', resourceType: 'security_incident', resourceId: id, details: { number: s.number } });
   return { letter, hhsSummary };
 }
