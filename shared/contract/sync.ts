@@ -118,13 +118,15 @@ export const syncCalls = {
     input: empty,
     output: z
       .object({
-        files: z.array(z.object({ fileName: FileName, base64: z.string(), fromSeq: z.number().int(), toSeq: z.number().int() }).strict()),
+        /** Batch files carry audit entries fromSeq..toSeq; the security alerts file has null for both. */
+        files: z.array(z.object({ fileName: FileName, base64: z.string(), fromSeq: z.number().int().nullable(), toSeq: z.number().int().nullable() }).strict()),
         entries: z.number().int(),
+        alerts: z.number().int(),
       })
       .strict(),
     access: 'sync.manage',
     mutates: true,
-    summary: 'Sealed batch files for air-gapped transfer (everything the server has not acknowledged).',
+    summary: 'Sealed batch files and the queued security alerts for air-gapped transfer (everything the server has not acknowledged).',
   }),
   'sync.importReceipts': defineCall({
     input: z.object({ files: z.array(z.object({ fileName: FileName, content: z.string().max(MAX_MESSAGE_CHARS) }).strict()).min(1).max(1000) }).strict(),

@@ -8,7 +8,7 @@ import { deviceSigningKey } from '../../electron/core/sync/adapters/device-key';
 import { SyncAgent } from '../../electron/core/sync/agent';
 import { generateKeyPair, privateKeyFromPkcs8, signBody, signPayload } from '../../electron/core/sync/protocol/keys';
 import { seal } from '../../electron/core/sync/protocol/seal';
-import { exportAlertsFile, importReceiptFiles } from '../../electron/core/sync/files';
+import { importReceiptFiles, writeExportFiles } from '../../electron/core/sync/files';
 import { httpsTransport } from '../../electron/core/sync/transport';
 import { exportArchive } from '../../server/export';
 import { importBatchFiles } from '../../server/files';
@@ -149,7 +149,7 @@ describe('security alerts over sync', () => {
     queueAlert('alert-1');
     queueAlert('alert-2');
     const usb = join(root, `usb-${n}`);
-    const file = exportAlertsFile(dev.sync, usb);
+    const file = writeExportFiles(dev.sync, usb).alertsFile;
     expect(file).toMatch(/rsched-alerts-.*\.sealed\.json$/);
     expect(unsent()).toEqual(['alert-1', 'alert-2']);
     const [imported] = await importBatchFiles(server.app, [file!], usb);
@@ -160,7 +160,7 @@ describe('security alerts over sync', () => {
     const back = importReceiptFiles(dev.sync, [imported!.receiptFile!]);
     expect(back).toEqual([{ file: imported!.receiptFile, ok: true, alertsMarked: 2 }]);
     expect(unsent()).toEqual([]);
-    expect(exportAlertsFile(dev.sync, usb)).toBeNull();
+    expect(writeExportFiles(dev.sync, usb).alertsFile).toBeNull();
   });
 
   describe('bad payloads get a clear refusal and store nothing', () => {

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { createLogger, type Logger } from '../../core/logger';
 import { openSyncSession, type SyncSession } from '../../core/sync/adapters/vault-session';
 import { SyncAgent } from '../../core/sync/agent';
-import { exportAlertsFile, exportBatchFiles, importReceiptFiles } from '../../core/sync/files';
+import { importReceiptFiles, writeExportFiles } from '../../core/sync/files';
 import { httpsTransport } from '../../core/sync/transport';
 import type { KdfPolicy } from '../../core/vault/index';
 import { writeFileAtomic } from '../../core/vault/atomic-file';
@@ -21,7 +21,7 @@ one line on standard input with --password-stdin).
   accept   FILE            Store the server's enrollment response; prints the server fingerprint.
   status                   Last sync, entries waiting, last error, alerts.
   now                      Push everything waiting over HTTPS (certificate pinned).
-  export   --out DIR       Write sealed batch files for air-gapped transfer.
+  export   --out DIR       Write sealed batch files and the queued security alerts for air-gapped transfer.
   receipts FILE|DIR...     Import receipt files written by "rsched server import".
   alerts                   Tamper alerts raised on this device.
   resume                   Clear a halt after an administrator investigated (alerts stay).
@@ -136,11 +136,10 @@ async function runSub(sub: string, positional: string[], values: Map<string, str
       }
       const outDir = values.get('--out');
       if (!outDir) throw new UsageError('--out DIR is required');
-      const files = exportBatchFiles(sync, resolve(io.cwd, outDir));
-      out(`${files.length} sealed batch files written`);
-      for (const file of files) out(file);
-      const alerts = exportAlertsFile(sync, resolve(io.cwd, outDir));
-      if (alerts) out(`security alerts file written: ${alerts}`);
+      const { batchFiles, alertsFile } = writeExportFiles(sync, resolve(io.cwd, outDir));
+      out(`${batchFiles.length} sealed batch files written`);
+      for (const file of batchFiles) out(file);
+      if (alertsFile) out(`security alerts file written: ${alertsFile}`);
       return 0;
     }
     case 'receipts': {

@@ -6,7 +6,7 @@ import { parseJsonText } from '../../../shared/sync/parse';
 import { recordOutcome } from '../db/unit-of-work';
 import type { DeniedCall, Handlers } from '../dispatcher';
 import { actorOf } from '../schedule/handlers';
-import { batchFileName, isAlertReceipt } from '../sync/files';
+import { exportFiles, isAlertReceipt } from '../sync/files';
 import type { SyncLifecycle } from './lifecycle';
 import type { SyncRuntime } from './runtime';
 import { readIntervalMinutes, writeIntervalMinutes } from './settings';
@@ -134,25 +134,23 @@ export function syncHandlers(deps: SyncCallDeps): Handlers<typeof syncCalls> {
         failed(r, actor, 'sync.push', 'export', err);
         throw err;
       }
-      const batches = r.device.exportBatches();
-      const files = batches.map((b) => ({
-        fileName: batchFileName(r.device.deviceId, b.base, b.size),
-        base64: Buffer.from(JSON.stringify(b.envelope) + '\n', 'utf8').toString('base64'),
-        fromSeq: b.base,
-        toSeq: b.size - 1,
-      }));
-      const first = batches[0];
-      const last = batches[batches.length - 1];
-      const entries = first && last ? last.size - first.base : 0;
+      // The same files `rsched sync export` writes: the batches, then the queued security alerts.
+      const exported = exportFiles(r.device);
+      const batches = exported.filter((f) => f.fromSeq !== null);
+      const alerts = exported.reduce((n, f) => n + f.alerts, 0);
+      const files = exported.map((f) => ({ fileName: f.fileName, base64: f.bytes.toString('base64'), fromSeq: f.fromSeq, toSeq: f.toSeq }));
+      const fromSeq = batches[0]?.fromSeq ?? null;
+      const toSeq = batches.at(-1)?.toSeq ?? null;
+      const entries = fromSeq !== null && toSeq !== null ? toSeq + 1 - fromSeq : 0;
       r.ws.unit(actor, (tx) =>
         tx.record({
           action: 'sync.push',
           resourceType: 'sync_server',
           resourceId: r.device.server().serverId,
-          details: { step: 'export', transport: 'file', files: files.length, entries, fromSeq: first?.base ?? null, toSeq: last ? last.size - 1 : null },
+          details: { step: 'export', transport: 'file', files: files.length, entries, fromSeq, toSeq, alerts },
         }),
       );
-      return { files, entries };
+      return { files, entries, alerts };
     },
 
     'sync.importReceipts': (input, ctx) => {
