@@ -1,9 +1,11 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { NO_ATTEMPTS, afterFailure, type AttemptState } from './throttle';
+import { getSetting } from './user-store';
 
 /**
  * signin.json, beside the vault: what sign-in needs before the database can be opened.
@@ -20,7 +22,8 @@ import { NO_ATTEMPTS, afterFailure, type AttemptState } from './throttle';
  * MAC, a missing file or an older generation is reported as tampering (audited, high severity) and
  * the database's own counters win. What an attacker with write access to the folder can still do
  * is delete `pending` events made since the last unlock; scrypt's cost on every locked-vault
- * attempt is what bounds guessing then.
+ * attempt is what bounds guessing then. A backup does not carry the file: restoring one writes it
+ * afresh from the restored database (rebuildSigninFromDatabase).
  */
 export const SIGNIN_FILE = 'signin.json';
 const FORMAT = 'rsched-signin/1';
@@ -137,4 +140,29 @@ export function writeCheckpoint(
   body.mac = macOf(macKey, body);
   writeSignin(dir, body);
   return body;
+}
+
+/**
+ * Writes the sign-in file of a vault restored from a backup, from the restored database itself (the
+ * file is not in the backup): the name index from its accounts, MAC'd with its own key at its own
+ * generation, so the first unlock finds the file intact and each account's password picks its slot.
+ * Counters start clean (the first unlock folds the database's lockouts back in). False when the
+ * database was never unlocked by the app (no MAC key yet): a missing file is then what it expects.
+ */
+export function rebuildSigninFromDatabase(dir: string, db: Database): boolean {
+  const hasTables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('account_settings', 'users')").pluck().get() === 2;
+  const macHex = hasTables ? getSetting(db, 'signin_mac_key') : null;
+  if (!macHex) return false;
+  const base = emptyBody();
+  const index: Record<string, string> = {};
+  for (const row of db.prepare('SELECT id, username_key FROM users').all() as Array<{ id: string; username_key: string }>) {
+    index[usernameHash(base, row.username_key)] = row.id;
+  }
+  const macKey = Buffer.from(macHex, 'hex');
+  try {
+    writeCheckpoint(dir, macKey, base, { generation: Number(getSetting(db, 'signin_generation') ?? 0), index, accounts: {} });
+  } finally {
+    macKey.fill(0);
+  }
+  return true;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { checkPassword, PASSWORD_PROBLEM_MESSAGES } from '../../../shared/accounts/password-policy';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { AppError } from '../../../shared/errors';
+import { rebuildSigninFromDatabase } from '../accounts/signin-file';
 import type { Clock } from '../clock';
 import { assertNotTooNew } from '../db/migrate';
 import type { Logger } from '../logger';
@@ -461,6 +462,9 @@ export async function restoreBackup(opts: {
       checkPages(db, 'integrity_check');
       if (readVaultInfo(db).vaultId !== header.vaultId) throw tampered('vault id');
       db.pragma('wal_checkpoint(TRUNCATE)');
+      // The sign-in file beside the vault is not in the backup: without it only the recovery key
+      // would open the restored vault. Rebuilt from this database, it verifies at the first unlock.
+      rebuildSigninFromDatabase(staging, db);
     } finally {
       db.close();
     }
