@@ -63,6 +63,7 @@ describe('administration: emergency destruction in the browser preview', () => {
     await shot(page, 'admin-destroy-refused');
 
     await password.fill(ADMIN.password);
+    await page.evaluate(() => ((window as unknown as Record<string, unknown>).heldBeforeDestruction = true));
     await confirmation.focus();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter'); // the focused "Destroy the vault" button
@@ -79,7 +80,11 @@ describe('administration: emergency destruction in the browser preview', () => {
     expect(app.core.isUnlocked()).toBe(false);
     await shot(page, 'admin-destroy-certificate');
 
+    // The page reloaded (nothing it held is left); only the summary was kept, until now.
+    expect(await page.evaluate(() => 'heldBeforeDestruction' in window)).toBe(false);
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Continue to first-run setup' }).click();
     await page.getByRole('heading', { name: 'Set up Residency Scheduler' }).waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   }, 240_000);
 });

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { z } from 'zod';
 import type { SessionInfo } from '../../../shared/contract/auth';
 import type { AppStatus } from '../../../shared/contract/system';
-import type { DestructionSummary } from '../../../shared/contract/vault';
+import { DestructionSummary } from '../../../shared/contract/vault';
 import type { WireResult } from '../../../shared/errors';
 import type { Permission } from '../../../shared/rbac';
 import { api, CallError, unwrap } from '../api/client';
@@ -24,7 +24,7 @@ interface SessionState {
   /** Chosen at setup: load the demo program right after the first sign-in. */
   wantsDemo: boolean;
   lastUsername: string;
-  /** The vault was just destroyed here: its certificate summary shows until the page reloads. */
+  /** The vault was just destroyed here: its certificate summary shows until it is acknowledged. */
   destroyed: DestructionSummary | null;
   load(): Promise<void>;
   setSession(s: SessionInfo | null): void;
@@ -32,6 +32,22 @@ interface SessionState {
   recoveryConfirmed(): void;
   demoStarted(): void;
   vaultDestroyed(summary: DestructionSummary): void;
+  destructionAcknowledged(): void;
+}
+
+const DESTROYED_KEY = 'rsched.destroyed';
+
+/**
+ * The certificate summary of a vault destroyed in this tab (ids and a time, no PHI): the one thing
+ * kept in sessionStorage, across the reload that drops everything else the page held.
+ */
+function readDestroyed(): DestructionSummary | null {
+  try {
+    const parsed = DestructionSummary.safeParse(JSON.parse(sessionStorage.getItem(DESTROYED_KEY) ?? 'null'));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export const useSession = create<SessionState>((set) => ({
@@ -41,7 +57,7 @@ export const useSession = create<SessionState>((set) => ({
   recoveryKey: null,
   wantsDemo: false,
   lastUsername: '',
-  destroyed: null,
+  destroyed: readDestroyed(),
   load: async () => {
     try {
       const [status, s] = await Promise.all([unwrap(api.system.status({})), unwrap(api.auth.session({}))]);
@@ -55,7 +71,14 @@ export const useSession = create<SessionState>((set) => ({
     set((st) => ({ recoveryKey, lastUsername: username, wantsDemo, status: st.status ? { ...st.status, vault: 'locked' } : st.status })),
   recoveryConfirmed: () => set({ recoveryKey: null }),
   demoStarted: () => set({ wantsDemo: false }),
-  vaultDestroyed: (summary) => set((st) => ({ destroyed: summary, session: null, status: st.status ? { ...st.status, vault: 'absent' } : st.status })),
+  vaultDestroyed: (summary) => {
+    sessionStorage.setItem(DESTROYED_KEY, JSON.stringify(summary));
+    window.location.reload();
+  },
+  destructionAcknowledged: () => {
+    sessionStorage.removeItem(DESTROYED_KEY);
+    set({ destroyed: null });
+  },
 }));
 
 export function phaseOf(s: Pick<SessionState, 'status' | 'session' | 'unreachable' | 'recoveryKey' | 'destroyed'>): Phase {

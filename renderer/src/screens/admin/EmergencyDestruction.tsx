@@ -29,7 +29,7 @@ export function EmergencyDestruction({ phrase }: { phrase: string }) {
       const summary = await call(api.vault.destroy({ currentPassword: password, confirmation: typed }));
       setPassword('');
       setTyped('');
-      // Leaves the workspace (its session watch would reload the page) for the certificate summary.
+      // Reloads the page (dropping everything it held) onto the certificate summary.
       vaultDestroyed(summary);
     } catch (err) {
       setErrors(callFieldErrors(err) ?? {});
@@ -83,6 +83,7 @@ export function EmergencyDestruction({ phrase }: { phrase: string }) {
 
 /** What was destroyed, from the certificate (no names: they went with the vault); then first run. */
 export function DestructionDone({ summary }: { summary: DestructionSummary }) {
+  const acknowledge = useSession((s) => s.destructionAcknowledged);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (
@@ -104,8 +105,7 @@ export function DestructionDone({ summary }: { summary: DestructionSummary }) {
       </dl>
       <p className="small muted">Give the certificate file to the hospital&apos;s security office; it verifies with this device&apos;s signing key.</p>
       <div className="actions">
-        {/* A reload drops every byte this page still holds and lands on first-run setup. */}
-        <button type="button" className="primary" onClick={() => window.location.reload()}>
+        <button type="button" className="primary" onClick={acknowledge}>
           Continue to first-run setup
         </button>
       </div>
