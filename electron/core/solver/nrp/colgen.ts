@@ -29,6 +29,25 @@ export class ColumnGeneration {
   private readonly costs: Float64Array;
   private nextPrice = 0;
   partial = false;
+  /**
+   * Pricing window in days (0 = whole rows). On long horizons a whole-row DP costs tens of ms per
+   * member; pricing a window of the member's current best column instead is several times cheaper,
+   * at the price of exactness (the LP value is then no bound).
+   */
+  window = 0;
+  /** Pricing rounds after each fixing step before the next one (default: until no column prices out). */
+  repriceRounds = Infinity;
+  /** Share of the free members fixed at least in each fixing step (default: one at a time). */
+  fixShare = 0;
+  /**
+   * Column pool size that triggers pruning (default: never). The master's re-solves hardly profit
+   * from warm starts (it is very degenerate), so their cost grows with the pool; pruning keeps, per
+   * member, the columns in the LP solution and those with the smallest reduced costs, and rebuilds.
+   */
+  maxPool = Infinity;
+  private keepPerMember = 20;
+  /** Column fixed per member during a dive (-1 free); re-applied when the master is rebuilt. */
+  private fixedCols: Int32Array | null = null;
 
   constructor(
     private readonly model: NrpModel,
@@ -129,6 +148,8 @@ export class ColumnGeneration {
       });
       this.lpModel.options.set({ output_flag: false, presolve: 'off', solver: 'simplex' });
       this.lpCols = this.cols.length;
+      const slack = 2 * H * S;
+      if (this.fixedCols) for (const j of this.fixedCols) if (j >= 0) this.lpModel.changeColBounds(slack + j, 1, 1);
     }
     const m = this.lpModel;
     for (; this.lpCols < this.cols.length; this.lpCols++) {
@@ -143,6 +164,43 @@ export class ColumnGeneration {
     return { objective: m.getObjectiveValue(), duals: Float64Array.from(sol.rowDual), primal: Float64Array.from(sol.colValue) };
   }
 
+  /** Drops columns (see maxPool) and the LP model, which the next solve rebuilds. */
+  private prune(duals: Float64Array, primal: Float64Array, fixed: Int32Array): void {
+    const { H, E, S } = this;
+    const slack = 2 * H * S;
+    const byMember: Array<Array<{ j: number; rc: number }>> = Array.from({ length: E }, () => []);
+    this.cols.forEach((c, j) => {
+      let rc = c.cost - duals[c.e]!;
+      for (let d = 0; d < H; d++) if (c.row[d]! > 0) rc -= duals[E + d * S + c.row[d]! - 1]!;
+      byMember[c.e]!.push({ j, rc });
+    });
+    const keep = new Uint8Array(this.cols.length);
+    for (let e = 0; e < E; e++) {
+      if (fixed[e]! >= 0) {
+        keep[fixed[e]!] = 1;
+        continue;
+      }
+      const list = byMember[e]!;
+      for (const x of list) if ((primal[slack + x.j] ?? 0) > 1e-9) keep[x.j] = 1;
+      list.sort((x, y) => x.rc - y.rc || x.j - y.j);
+      for (const x of list.slice(0, this.keepPerMember)) keep[x.j] = 1;
+    }
+    const remap = new Int32Array(this.cols.length).fill(-1);
+    const next: Column[] = [];
+    this.cols.forEach((c, j) => {
+      if (keep[j]) {
+        remap[j] = next.length;
+        next.push(c);
+      } else {
+        this.seen.delete(`${c.e}:${Array.prototype.join.call(c.row, ',')}`);
+      }
+    });
+    this.cols.length = 0;
+    this.cols.push(...next);
+    for (let e = 0; e < E; e++) if (fixed[e]! >= 0) fixed[e] = remap[fixed[e]!]!;
+    this.dispose();
+  }
+
   /** Frees the HiGHS model held between rounds. */
   dispose(): void {
     this.lpModel?.dispose();
@@ -153,10 +211,27 @@ export class ColumnGeneration {
    * Prices every member against the duals; adds each improving row. Returns how many were added.
    * Reduced cost of a row: its request cost - sum of the cover duals it works - the member's dual.
    */
-  private price(duals: Float64Array, fixed?: Int32Array): number {
+  private price(duals: Float64Array, fixed?: Int32Array, primal?: Float64Array): number {
     const { H, E, S } = this;
     const S1 = S + 1;
     let added = 0;
+    const w = this.window > 0 && this.window < H ? this.window : 0;
+    // Windowed pricing re-optimises a window of each member's column with the largest LP value.
+    let anchor: Int32Array | null = null;
+    if (w > 0) {
+      anchor = new Int32Array(E).fill(-1);
+      const slack = 2 * H * S;
+      const best = new Float64Array(E).fill(-1);
+      for (let j = 0; j < this.cols.length; j++) {
+        const e = this.cols[j]!.e;
+        const v = primal ? (primal[slack + j] ?? 0) : 0;
+        if (v > best[e]!) {
+          best[e] = v;
+          anchor[e] = j;
+        }
+      }
+    }
+
     // Partial pricing (optional): members are priced from a rotating start and the round ends once a
     // quarter of them gave a column; a round that adds nothing has still priced everyone, so
     // convergence is still detected exactly. It grows a different column pool, so the dive ends
@@ -173,17 +248,35 @@ export class ColumnGeneration {
           this.costs[d * S1 + v] = rows.requestCost(d, v) - (v > 0 ? duals[E + d * S + v - 1]! : 0);
         }
       }
-      const row = this.reopt.bestRow(e, this.costs);
-      if (!row) continue;
-      let rc = -duals[e]!;
-      for (let d = 0; d < H; d++) rc += this.costs[d * S1 + row[d]!]!;
-      if (rc < -1e-6) {
-        const before = this.cols.length;
-        this.addRow(e, row);
-        if (this.cols.length > before) added++;
+      if (anchor && anchor[e]! >= 0) {
+        // Every window of the anchor (overlapping by half) is priced; each improving row is added.
+        const step = Math.max(1, Math.floor(w / 2));
+        const ctx = this.cols[anchor[e]!]!.row;
+        let gave = false;
+        for (let a = 0; ; a += step) {
+          const from = Math.min(H - w, a);
+          const row = this.reopt.bestRowInWindow(e, this.costs, ctx, from, from + w - 1);
+          if (row && this.addIfImproving(e, row, duals)) gave = true;
+          if (from === H - w) break;
+        }
+        if (gave) added++;
+        continue;
       }
+      const row = this.reopt.bestRow(e, this.costs);
+      if (row && this.addIfImproving(e, row, duals)) added++;
     }
     return added;
+  }
+
+  /** Adds member e's row if its reduced cost (costs in this.costs) is negative; true if added. */
+  private addIfImproving(e: number, row: Int32Array, duals: Float64Array): boolean {
+    const S1 = this.S + 1;
+    let rc = -duals[e]!;
+    for (let d = 0; d < this.H; d++) rc += this.costs[d * S1 + row[d]!]!;
+    if (rc >= -1e-6) return false;
+    const before = this.cols.length;
+    this.addRow(e, row);
+    return this.cols.length > before;
   }
 
   /**
@@ -205,6 +298,8 @@ export class ColumnGeneration {
     let lpBound = -Infinity;
     let rounds = 0;
     let nFixed = 0;
+    let sinceFix = 0;
+    this.fixedCols = fixed;
     // Time left is split: the first LP gets up to half, the fixing steps the rest.
     const t0 = Date.now();
     const firstUntil = until === Infinity ? Infinity : t0 + (until - t0) / 2;
@@ -214,9 +309,12 @@ export class ColumnGeneration {
       if (nFixed === 0) lpBound = lp.objective;
       // A round budget instead of the clock keeps a run with an iteration budget reproducible.
       const late = Date.now() >= until || rounds >= maxRounds;
-      const added = late ? 0 : this.price(lp.duals, fixed);
-      const priced = added === 0 || (nFixed === 0 && (Date.now() >= firstUntil || rounds >= maxRounds / 2));
+      const added = late ? 0 : this.price(lp.duals, fixed, lp.primal);
+      if (nFixed > 0) sinceFix++;
+      const priced =
+        added === 0 || (nFixed === 0 && (Date.now() >= firstUntil || rounds >= maxRounds / 2)) || sinceFix >= this.repriceRounds;
       if (!priced) {
+        if (this.cols.length > this.maxPool) this.prune(lp.duals, lp.primal, fixed);
         lp = this.solveLp();
         continue;
       }
@@ -234,27 +332,35 @@ export class ColumnGeneration {
           bestJ[e] = j;
         }
       }
-      let top = -1;
+      const tops: number[] = [];
       for (let e = 0; e < E; e++) {
         if (fixed[e]! >= 0 || bestJ[e]! < 0) continue;
         if (late || bestV[e]! > 0.999) {
           fixed[e] = bestJ[e]!;
           this.lpModel!.changeColBounds(slack + bestJ[e]!, 1, 1);
           fixedNow++;
-        } else if (top < 0 || bestV[e]! > bestV[top]!) {
-          top = e;
+        } else {
+          tops.push(e);
         }
       }
-      if (fixedNow === 0 && top >= 0) {
-        fixed[top] = bestJ[top]!;
-        this.lpModel!.changeColBounds(slack + bestJ[top]!, 1, 1);
-        fixedNow = 1;
+      // Fix the largest fractional ones up to the minimum step (at least one when none was at 1).
+      const want = Math.max(1, Math.ceil((E - nFixed) * this.fixShare)) - fixedNow;
+      if (want > 0 && tops.length > 0) {
+        tops.sort((x, y) => bestV[y]! - bestV[x]! || x - y);
+        for (const e of tops.slice(0, want)) {
+          fixed[e] = bestJ[e]!;
+          this.lpModel!.changeColBounds(slack + bestJ[e]!, 1, 1);
+          fixedNow++;
+        }
       }
       nFixed += fixedNow;
+      sinceFix = 0;
       if (nFixed === E || fixedNow === 0) break;
+      if (this.cols.length > this.maxPool) this.prune(lp.duals, lp.primal, fixed);
       lp = this.solveLp();
     }
     this.dispose();
+    this.fixedCols = null;
     if (nFixed < E) return { cells: null, lpBound, rounds };
     const cells = new Int32Array(H * E);
     for (let e = 0; e < E; e++) cells.set(this.cols[fixed[e]!]!.row, e * H);

@@ -100,6 +100,23 @@ export class RowReoptimizer {
 
   private readonly blank: Int32Array;
 
+  /**
+   * The best row of member e that equals `context` outside days [a, b], under whole-horizon costs
+   * `costs[d * (S+1) + v]`; null if none. Returns the whole row.
+   */
+  bestRowInWindow(e: number, costs: Float64Array, context: ArrayLike<number>, a: number, b: number): Int32Array | null {
+    const { H, S1 } = this;
+    this.cost.set(costs.subarray(a * S1, (b + 1) * S1));
+    const base = e * H;
+    for (let d = 0; d < H; d++) this.blank[base + d] = context[d]!;
+    const best = this.solveWithShiftLimits(this.blank, e, a, b);
+    const row = Int32Array.from(this.blank.subarray(base, base + H));
+    this.blank.fill(0, base, base + H);
+    if (!best) return null;
+    row.set(best, a);
+    return row;
+  }
+
   /** Fills `out` with the changes turning row e on [a, b] into its best; false if none/unchanged. */
   propose(values: Int32Array, e: number, a: number, b: number, out: ChangeSet, noise = 0, rng?: Rng, budget?: WindowBudget): boolean {
     const H = this.H;
