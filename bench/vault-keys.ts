@@ -15,6 +15,7 @@ import { watched } from './lib/event-loop';
  * backup and rekeyed copy in a worker thread), on a vault holding the demo program. For each call:
  * the awaited time and the longest block of the main thread's event loop while it ran (a 1 ms timer
  * chain; a gap of g ms means the loop was blocked about g - 1 ms). Target: no block over 50 ms.
+ * Last of all, emergency destruction (vault.destroy) of that vault.
  * Last line: one JSON object.
  */
 const args = process.argv.slice(2);
@@ -54,6 +55,8 @@ try {
   const vaultBackup = await watched(() => vault.backup(backupFile, { passphrase: 'harbour lantern quiver meadow 1987', passphrasePolicy: { context: [] } }));
   const slotId = vault.unlockedWith.kind === 'password' ? vault.unlockedWith.slotId : '';
   const vaultRekey = await watched(() => vault.rekey({ keep: { slotId, password: PASSWORD } }));
+  const { destructionPhrase } = await ok<{ destructionPhrase: string }>('vault.info', {});
+  const destroy = await watched(() => ok('vault.destroy', { currentPassword: PASSWORD, confirmation: destructionPhrase }));
 
   const figures = {
     people: seeded.people,
@@ -66,6 +69,7 @@ try {
     reauthentication: reauth,
     vaultBackupOnly: vaultBackup,
     vaultRekeyOnly: vaultRekey,
+    destroy,
     cpus: cpus().length,
     load1: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
@@ -80,6 +84,7 @@ try {
         line('  re-authentication', reauth),
         line('  backup (vault part)', vaultBackup),
         line('  rekey (vault part)', vaultRekey),
+        line('vault.destroy', destroy),
       ].join('\n') +
       `\n(load ${figures.load1} on ${figures.cpus} CPUs)\n${JSON.stringify(figures)}\n`,
   );

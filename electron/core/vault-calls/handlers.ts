@@ -213,6 +213,8 @@ export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> 
       deps.workspace().unit(actor, (tx) =>
         tx.record({ action: 'vault.destroy', resourceType: 'vault', resourceId: vaultId, details: { via: 'app', correlationId: ctx.correlationId } }),
       );
+      // The close below runs on this thread: leave it nothing to copy.
+      await v.flush();
       const { clock, logger } = ctx.services;
       // Held from before the app lets go of the vault until the certificate is written.
       const hold = acquireVaultLock(dir, () => clock.now());

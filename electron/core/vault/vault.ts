@@ -74,6 +74,8 @@ export interface UnlockedVault {
   /** Replaces the recovery key (after a rekey was interrupted, or if the old one was exposed). */
   resetRecoveryKey(): Promise<{ recoveryKey: string }>;
   backup(toFile: string, opts: { passphrase?: string; passphrasePolicy?: { context: readonly string[] }; sinkFactory?: BackupSinkFactory }): Promise<void>;
+  /** Copies the WAL into vault.db off this thread, so a close() right after has little left to copy. */
+  flush(): Promise<void>;
   close(): void;
 }
 
@@ -688,6 +690,10 @@ class VaultHandle implements UnlockedVault {
       });
       this.ctx.logger.info('backup written', { vaultId: this.vaultId });
     });
+  }
+
+  flush(): Promise<void> {
+    return this.exclusive(() => this.checkpoint('TRUNCATE'));
   }
 
   /** A WAL checkpoint, on a worker's connection when the heavy steps are offloaded. */
