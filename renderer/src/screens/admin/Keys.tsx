@@ -1,15 +1,13 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { BackupPassphrase, type KeySlotView, type VaultInfoView } from '../../../../shared/contract/vault';
 import { api } from '../../api/client';
 import { CheckField, FormError, TextField } from '../../components/Field';
+import { RecoveryKeyConfirm } from '../../components/RecoveryKeyConfirm';
 import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
 import { fromBase64, saveFile } from '../../lib/save-file';
 import { call, useSession } from '../../state/session';
 import { EmergencyDestruction } from './EmergencyDestruction';
-
-/** Look-alike letters are forgiven, as the core does when the key is used (same as RecoveryKey.tsx). */
-const norm = (s: string): string => s.replace(/[\s-]+/g, '').toUpperCase().replace(/[IL]/g, '1').replace(/O/g, '0');
 
 function size(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
@@ -198,45 +196,27 @@ function Backup({ minLength, onDone }: { minLength: number; onDone(): void }) {
 
 /** The new recovery key, shown once; the administrator retypes one group before it goes away. */
 function NewRecoveryKey({ value, needingReset, onClose }: { value: string; needingReset: KeySlotView[]; onClose(): void }) {
-  const groups = useMemo(() => value.split('-'), [value]);
-  const [which] = useState(() => 1 + Math.floor(Math.random() * Math.max(1, groups.length - 1)));
-  const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (norm(typed) !== norm(groups[which] ?? '')) {
-      setError(`That is not group ${which + 1}. Check what you wrote down.`);
-      return;
-    }
-    onClose();
-  };
   return (
-    <form className="card notice-card" onSubmit={submit} noValidate aria-labelledby="new-rk-title">
-      <h4 id="new-rk-title">Write down the new recovery key</h4>
-      <p>
-        The data key was replaced. The old recovery key no longer opens this vault or its new backups. This key is shown <strong>once</strong>.
-      </p>
-      <p className="recovery-key" data-testid="new-recovery-key" aria-label="New recovery key">
-        {groups.map((g, i) => (
-          <span key={i} className="rk-group">
-            <span className="rk-index">{i + 1}</span>
-            {g}
-          </span>
-        ))}
-      </p>
+    <RecoveryKeyConfirm
+      recoveryKey={value}
+      onConfirmed={onClose}
+      className="card notice-card"
+      heading={{ level: 4, id: 'new-rk-title', text: 'Write down the new recovery key' }}
+      keyTestId="new-recovery-key"
+      keyLabel="New recovery key"
+      intro={
+        <p>
+          The data key was replaced. The old recovery key no longer opens this vault or its new backups. This key is shown <strong>once</strong>.
+        </p>
+      }
+    >
       {needingReset.length > 0 && (
         <p data-testid="needs-reset">
           These accounts need a password reset (Users and roles, “Reset password”) before they can unlock the vault again:{' '}
           {needingReset.map(slotLabel).join(', ')}.
         </p>
       )}
-      <TextField label={`Type group ${which + 1} of the key to confirm`} name="group" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} error={error ?? undefined} data-group={which + 1} />
-      <div className="actions">
-        <button type="submit" className="primary">
-          I wrote it down
-        </button>
-      </div>
-    </form>
+    </RecoveryKeyConfirm>
   );
 }
 
