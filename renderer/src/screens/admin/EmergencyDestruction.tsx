@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DestructionSummary } from '../../../../shared/contract/vault';
 import { api } from '../../api/client';
 import { FormError, TextField } from '../../components/Field';
-import { callFieldErrors, messageOf, type FieldErrors } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
+import type { FieldErrors } from '../../lib/errors';
 import { call, useSession } from '../../state/session';
 
 /**
@@ -13,30 +14,20 @@ export function EmergencyDestruction({ phrase }: { phrase: string }) {
   const vaultDestroyed = useSession((s) => s.vaultDestroyed);
   const [password, setPassword] = useState('');
   const [typed, setTyped] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, check, run } = useFormAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     const problems: FieldErrors = {};
     if (!password) problems.currentPassword = 'required';
     if (typed.trim() !== phrase) problems.confirmation = `type ${phrase} exactly`;
-    setErrors(problems);
-    if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
+    if (!check(problems)) return;
+    await run(async () => {
       const summary = await call(api.vault.destroy({ currentPassword: password, confirmation: typed }));
       setPassword('');
       setTyped('');
       // Reloads the page (dropping everything it held) onto the certificate summary.
       vaultDestroyed(summary);
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card notice-card" aria-labelledby="destroy-title" data-testid="danger-zone">

@@ -4,7 +4,8 @@ import { BackupPassphrase, type KeySlotView, type VaultInfoView } from '../../..
 import { api } from '../../api/client';
 import { CheckField, FormError, TextField } from '../../components/Field';
 import { RecoveryKeyConfirm } from '../../components/RecoveryKeyConfirm';
-import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
+import { messageOf, type FieldErrors } from '../../lib/errors';
 import { fromBase64, saveFile } from '../../lib/save-file';
 import { call, useSession } from '../../state/session';
 import { EmergencyDestruction } from './EmergencyDestruction';
@@ -128,9 +129,7 @@ const BackupForm = z
 /** Downloads an encrypted backup; the passphrase is checked against the password policy by the core. */
 function Backup({ minLength, onDone }: { minLength: number; onDone(): void }) {
   const [v, setV] = useState({ currentPassword: '', withPassphrase: true, passphrase: '', confirm: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, checkParsed, run } = useFormAction();
   const [done, setDone] = useState<string | null>(null);
   const bind = (name: 'currentPassword' | 'passphrase' | 'confirm') => ({
     name,
@@ -140,27 +139,15 @@ function Backup({ minLength, onDone }: { minLength: number; onDone(): void }) {
   });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     setDone(null);
-    const parsed = BackupForm.safeParse(v);
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!checkParsed(BackupForm.safeParse(v))) return;
+    await run(async () => {
       const r = await call(api.vault.backup({ currentPassword: v.currentPassword, ...(v.withPassphrase ? { passphrase: v.passphrase } : {}) }));
       saveFile(r.fileName, fromBase64(r.data), r.mimeType);
       setDone(`Backup saved as ${r.fileName} (${size(r.bytes)}). It opens with ${r.opensWith.map((w) => (w === 'recovery-key' ? 'the recovery key' : 'the passphrase')).join(' or ')}.`);
       setV({ currentPassword: '', withPassphrase: v.withPassphrase, passphrase: '', confirm: '' });
       onDone();
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card editor-form" onSubmit={submit} noValidate aria-labelledby="backup-title">
@@ -224,29 +211,19 @@ function NewRecoveryKey({ value, needingReset, onClose }: { value: string; needi
 function Rekey({ onDone }: { onDone(result: { recoveryKey: string; slotsNeedingReset: KeySlotView[] }): void }) {
   const [password, setPassword] = useState('');
   const [understood, setUnderstood] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, check, run } = useFormAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     const problems: FieldErrors = {};
     if (!password) problems.currentPassword = 'required';
     if (!understood) problems.understood = 'confirm that you understand what changes';
-    setErrors(problems);
-    if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
+    if (!check(problems)) return;
+    await run(async () => {
       const r = await call(api.vault.rekey({ currentPassword: password }));
       setPassword('');
       setUnderstood(false);
       onDone(r);
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card editor-form" onSubmit={submit} noValidate aria-labelledby="rekey-title">

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ProgramSettings, RULE_SETS, RulePack } from '../../../../shared/domain/schedule';
 import { api } from '../../api/client';
 import { CheckField, FormError, SelectField, TextField } from '../../components/Field';
-import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
+import { messageOf } from '../../lib/errors';
 import { useSchedule } from '../../state/schedule';
 import { call } from '../../state/session';
 
@@ -21,10 +22,8 @@ function zones(): string[] {
 export function ProgramSettingsPanel() {
   const [v, setV] = useState<ProgramSettings | null>(null);
   const [gap, setGap] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, errors, setError, checkParsed, run } = useFormAction('settings.');
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   const zoneList = useMemo(zones, []);
   useEffect(() => {
     call(api.program.get({})).then(
@@ -48,27 +47,16 @@ export function ProgramSettingsPanel() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    setError(null);
     const parsed = ProgramSettings.safeParse({ ...v, workPeriodGapMinutes: gap.trim() === '' ? Number.NaN : Number(gap) });
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setBusy(true);
-    try {
+    if (!checkParsed(parsed)) return;
+    await run(async () => {
       const next = await call(api.program.update({ settings: parsed.data }));
       setV(next);
       setGap(String(next.workPeriodGapMinutes));
-      setErrors({});
       setSaved(true);
       // The top bar and the schedule screens read the program from the schedule store.
       useSchedule.setState({ program: next });
-    } catch (err) {
-      setErrors(callFieldErrors(err, 'settings.') ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card editor-form" onSubmit={submit} noValidate aria-labelledby="program-title">
