@@ -3,7 +3,8 @@ import { authCalls } from '../../../shared/contract/auth';
 import { ROLE_LABELS } from '../../../shared/rbac';
 import { api } from '../api/client';
 import { FormError, TextArea, TextField } from '../components/Field';
-import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../lib/errors';
+import { useFormAction } from '../hooks/useFormAction';
+import { messageOf } from '../lib/errors';
 import { useSchedule } from '../state/schedule';
 import { call, useCan, useSession } from '../state/session';
 import { MfaEnrollForm, PasswordChangeForm } from './Gates';
@@ -91,9 +92,7 @@ function BreakGlass() {
   const allowed = useCan('breakglass.use');
   const [open, setOpen] = useState(false);
   const [v, setV] = useState({ reason: '', proof: 'recovery_key' as 'recovery_key' | 'admin_approval', recoveryKey: '', username: '', password: '', otp: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, setError, checkParsed, run } = useFormAction();
   if (!session || (!allowed && !session.breakGlass)) return null;
 
   // Restricted fields (absence reasons) arrive filtered by the session's permissions: fetch them again.
@@ -101,26 +100,15 @@ function BreakGlass() {
 
   const start = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     const proof = v.proof === 'recovery_key' ? { kind: v.proof, recoveryKey: v.recoveryKey.trim() } : { kind: v.proof, username: v.username.trim(), password: v.password, ...(v.otp.trim() ? { otp: v.otp.trim() } : {}) };
     const parsed = BreakGlassInput.safeParse({ reason: v.reason, proof });
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!checkParsed(parsed)) return;
+    await run(async () => {
       setSession(await call(api.auth.breakGlass(parsed.data)));
       setV((o) => ({ ...o, reason: '', recoveryKey: '', password: '', otp: '' }));
       setOpen(false);
       refresh();
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const end = async () => {
     setError(null);

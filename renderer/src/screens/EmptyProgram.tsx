@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { CheckField, FormError, TextField } from '../components/Field';
-import { callFieldErrors, messageOf, type FieldErrors } from '../lib/errors';
+import { useFormAction } from '../hooks/useFormAction';
 import { useSchedule } from '../state/schedule';
 import { call, useCan } from '../state/session';
 import { seedDemo } from './Workspace';
@@ -18,23 +18,14 @@ export function EmptyProgram() {
   const [label, setLabel] = useState(`${y}-${String((y + 1) % 100).padStart(2, '0')}`);
   const [startDate, setStartDate] = useState(`${y}-07-01`);
   const [half, setHalf] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, run } = useFormAction();
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await call(api.years.create({ label, startDate, blockCount: 13, blockDays: 28, halfBlocks: half }));
       await loadAll();
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { FormError, TextField } from '../components/Field';
-import { callFieldErrors, messageOf, type FieldErrors } from '../lib/errors';
+import { useFormAction } from '../hooks/useFormAction';
+import { messageOf, type FieldErrors } from '../lib/errors';
 import { call, useSession } from '../state/session';
 
 function SignOut() {
@@ -63,31 +64,21 @@ export function PasswordChangeForm({ onDone, title }: { onDone?: () => void; tit
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, check, run } = useFormAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     const errs: FieldErrors = {};
     if (!current) errs.currentPassword = 'required';
     if (!next) errs.newPassword = 'required';
     if (next !== confirm) errs.confirm = 'does not match the new password';
-    setErrors(errs);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    try {
+    if (!check(errs)) return;
+    await run(async () => {
       setSession(await call(api.auth.changePassword({ currentPassword: current, newPassword: next })));
       setCurrent('');
       setNext('');
       setConfirm('');
       onDone?.();
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form onSubmit={submit} noValidate aria-label={title}>

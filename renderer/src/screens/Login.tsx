@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { authCalls } from '../../../shared/contract/auth';
 import { api, CallError, unwrap } from '../api/client';
 import { FormError, TextField } from '../components/Field';
-import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../lib/errors';
+import { useFormAction } from '../hooks/useFormAction';
+import { messageOf, zodFieldErrors } from '../lib/errors';
 import { useSession } from '../state/session';
 
 /** Sign-in, which also unlocks the vault; the lock screen is this same screen after a lock. */
@@ -111,27 +112,17 @@ const RecoverInput = authCalls['auth.recover'].input;
  */
 function RecoverPassword({ username: initial, onCancel, onDone }: { username: string; onCancel(): void; onDone(username: string): void }) {
   const [v, setV] = useState({ username: initial, recoveryKey: '', newPassword: '', confirm: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, check, run } = useFormAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     const parsed = RecoverInput.safeParse({ username: v.username.trim(), recoveryKey: v.recoveryKey.trim(), newPassword: v.newPassword });
     const errs = parsed.success ? {} : zodFieldErrors(parsed.error);
     if (v.newPassword !== v.confirm) errs.confirm = 'does not match the new password';
-    setErrors(errs);
-    if (!parsed.success || Object.keys(errs).length) return;
-    setBusy(true);
-    try {
+    if (!check(errs) || !parsed.success) return;
+    await run(async () => {
       await unwrap(api.auth.recover(parsed.data));
       onDone(parsed.data.username);
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const bind = (name: keyof typeof v) => ({ name, value: v[name], error: errors[name], onChange: (e: { target: { value: string } }) => setV((o) => ({ ...o, [name]: e.target.value })) });
   return (

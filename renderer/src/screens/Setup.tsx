@@ -4,7 +4,7 @@ import { IanaTimeZone } from '../../../shared/contract/auth';
 import { Username } from '../../../shared/accounts/username';
 import { api, unwrap } from '../api/client';
 import { CheckField, FormError, TextField } from '../components/Field';
-import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../lib/errors';
+import { useFormAction } from '../hooks/useFormAction';
 import { useSession } from '../state/session';
 
 // The same rules the contract applies (auth.setup), so most mistakes show before the round trip.
@@ -34,9 +34,7 @@ export function Setup() {
   const setupDone = useSession((s) => s.setupDone);
   const [v, setV] = useState({ programName: '', institution: '', timeZone: guessZone(), username: '', displayName: '', email: '', password: '', confirm: '' });
   const [demo, setDemo] = useState(true);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, checkParsed, run } = useFormAction('admin.');
   const bind = (name: keyof typeof v) => ({
     name,
     value: v[name],
@@ -46,15 +44,8 @@ export function Setup() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setFormError(null);
-    const parsed = SetupForm.safeParse(v);
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!checkParsed(SetupForm.safeParse(v))) return;
+    await run(async () => {
       const r = await unwrap(
         api.auth.setup({
           programName: v.programName,
@@ -64,13 +55,7 @@ export function Setup() {
         }),
       );
       setupDone(r.recoveryKey, v.username, demo);
-    } catch (err) {
-      const fields = callFieldErrors(err, 'admin.');
-      if (fields) setErrors(fields);
-      setFormError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -95,7 +80,7 @@ export function Setup() {
           <TextField label="Repeat the password" type="password" autoComplete="new-password" {...bind('confirm')} />
         </fieldset>
         <CheckField label="Add the demo program (synthetic residents, rotations and a year of call)" checked={demo} onChange={(e) => setDemo(e.target.checked)} />
-        <FormError text={formError} />
+        <FormError text={error} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Creating the vault…' : 'Create the vault'}
