@@ -2,6 +2,7 @@ import { Fragment, useCallback, useEffect, useState } from 'react';
 import { ALERT_STATUSES, type AlertStatus, type SecurityAlert } from '../../../../shared/security/alerts';
 import { api } from '../../api/client';
 import { FormError } from '../../components/Field';
+import { useFormAction } from '../../hooks/useFormAction';
 import { messageOf } from '../../lib/errors';
 import { call, useCan } from '../../state/session';
 import { severityClass, when } from './format';
@@ -16,8 +17,7 @@ export function AlertsList() {
   const canManage = useCan('incidents.manage');
   const [status, setStatus] = useState<AlertStatus | ''>('');
   const [alerts, setAlerts] = useState<SecurityAlert[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useFormAction();
   const [deciding, setDeciding] = useState<{ id: string; status: Decision } | null>(null);
   const users = useUsers();
 
@@ -29,19 +29,12 @@ export function AlertsList() {
   }, [status]);
   useEffect(refresh, [refresh]);
 
-  const act = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (work: () => Promise<unknown>) =>
+    run(async () => {
       await work();
       setDeciding(null);
       refresh();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const decide = (id: string, next: Decision, reason: string) => act(() => call(api.alerts.update({ id, status: next, reason })));
   const evaluate = () => act(() => call(api.alerts.evaluate({ verify: false })));
 

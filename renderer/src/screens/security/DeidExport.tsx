@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { DEID_ENTITIES, DEID_POLICY, DeidExportRequest, type DeidEntity, type DeidManifest } from '../../../../shared/security/deid';
 import { api } from '../../api/client';
 import { CheckField, FormError, SelectField, TextField } from '../../components/Field';
-import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
 import { saveFile } from '../../lib/save-file';
 import { call } from '../../state/session';
 import { num } from './use-settings';
@@ -23,30 +23,17 @@ const PURPOSES = { research: 'Research', support: 'Support', demo: 'Demonstratio
 export function DeidExport() {
   const [req, setReq] = useState({ purpose: 'research' as keyof typeof PURPOSES, entities: [...DEID_ENTITIES] as DeidEntity[], k: 5, maxShiftWeeks: 26 });
   const [manifest, setManifest] = useState<DeidManifest | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, checkParsed, run } = useFormAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     const parsed = DeidExportRequest.safeParse(req);
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!checkParsed(parsed)) return;
+    await run(async () => {
       const r = await call(api.deid.export(parsed.data));
       saveFile(r.fileName, r.data, 'application/json');
       setManifest(r.manifest);
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import { LARGE_BREACH_THRESHOLD, NOTIFICATION_DAYS } from '../../../../shared/security/deadline';
 import type { IncidentView } from '../../../../shared/security/incidents';
 import { api } from '../../api/client';
 import { FormError } from '../../components/Field';
-import { messageOf } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
 import { call } from '../../state/session';
 import { days, when } from './format';
 
@@ -13,21 +12,13 @@ import { days, when } from './format';
  * the annual HHS log.
  */
 export function NotificationPlan({ incident, canManage, onChange }: { incident: IncidentView; canManage: boolean; onChange(v: IncidentView): void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useFormAction();
   const { plan, daysLeft, affected, timeZone } = incident;
 
-  const compute = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const compute = () =>
+    run(async () => {
       onChange((await call(api.incidents.computeAffected({ id: incident.id }))).incident);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="two-col incident-plan">

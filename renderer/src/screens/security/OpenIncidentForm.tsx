@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { securityCalls } from '../../../../shared/contract/security';
 import { api } from '../../api/client';
 import { CheckField, FormError, TextArea, TextField } from '../../components/Field';
-import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
 import { call } from '../../state/session';
 import { useSecurityUi, type IncidentSeed } from './store';
 import { useUsers } from './use-user-names';
@@ -30,15 +30,12 @@ export function OpenIncidentForm({ seed }: { seed: IncidentSeed }) {
   const [to, setTo] = useState('');
   const [actors, setActors] = useState<string[]>([]);
   const [notes, setNotes] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, check, checkParsed, run } = useFormAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     if (Boolean(from) !== Boolean(to)) {
-      setErrors({ [from ? 'window.to' : 'window.from']: 'Give both ends of the window, or neither.' });
+      check({ [from ? 'window.to' : 'window.from']: 'Give both ends of the window, or neither.' });
       return;
     }
     const input = {
@@ -50,20 +47,11 @@ export function OpenIncidentForm({ seed }: { seed: IncidentSeed }) {
       ...(actors.length > 0 ? { actorUserIds: actors } : {}),
     };
     const parsed = OpenInput.safeParse(input);
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setBusy(true);
-    try {
+    if (!checkParsed(parsed)) return;
+    await run(async () => {
       const v = await call(api.incidents.open(parsed.data));
       showIncident(v.id);
-    } catch (err) {
-      setErrors(callFieldErrors(err) ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -3,7 +3,7 @@ import type { PurgeResult } from '../../../../shared/contract/security';
 import { RETENTION_LABELS } from '../../../../shared/security/settings';
 import { api } from '../../api/client';
 import { CheckField, FormError } from '../../components/Field';
-import { messageOf } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
 import { call } from '../../state/session';
 import { when } from './format';
 
@@ -15,13 +15,10 @@ export function PurgePanel() {
   const [preview, setPreview] = useState<PurgeResult | null>(null);
   const [certificate, setCertificate] = useState<PurgeResult | null>(null);
   const [confirmed, setConfirmed] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: runAction } = useFormAction();
 
-  const run = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (dryRun: boolean) =>
+    runAction(async () => {
       const r = await call(api.retention.purge({ dryRun }));
       if (dryRun) {
         setPreview(r);
@@ -31,12 +28,7 @@ export function PurgePanel() {
         setPreview(null);
       }
       setConfirmed(false);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const total = preview?.items.reduce((n, i) => n + i.count, 0) ?? 0;
 
   return (

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { determine, PHI_ELEMENTS, type IncidentView } from '../../../../shared/security/incidents';
 import { api } from '../../api/client';
 import { CheckField, FormError, SelectField, TextArea } from '../../components/Field';
-import { callFieldErrors, messageOf, type FieldErrors } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
 import { call } from '../../state/session';
 import { draftOf, ELEMENT_LABELS, FINDINGS, LIKELIHOOD, MITIGATION, RECIPIENTS, validateDraft, type AssessmentDraft } from './assessment-model';
 import { DETERMINATION_LABELS, when } from './format';
@@ -29,10 +29,8 @@ function Options({ labels }: { labels: Record<string, string> }) {
  */
 export function RiskAssessmentForm({ incident, readOnly, onSaved }: { incident: IncidentView; readOnly: boolean; onSaved(v: IncidentView): void }) {
   const [d, setD] = useState<AssessmentDraft>(() => draftOf(incident.assessment));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, errors, check, run } = useFormAction('assessment.');
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   useEffect(() => setD(draftOf(incident.assessment)), [incident.assessment]);
 
   const part = <K extends Factor>(k: K, patch: Partial<AssessmentDraft[K]>) => {
@@ -49,23 +47,12 @@ export function RiskAssessmentForm({ incident, readOnly, onSaved }: { incident: 
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     const v = validateDraft(incident.id, d);
-    if (!v.ok) {
-      setErrors(v.errors);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
+    if (!check(v.ok ? {} : v.errors) || !v.ok) return;
+    await run(async () => {
       onSaved(await call(api.incidents.assess({ id: incident.id, assessment: v.assessment })));
       setSaved(true);
-    } catch (err) {
-      setErrors(callFieldErrors(err, 'assessment.') ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

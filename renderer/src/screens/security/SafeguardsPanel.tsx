@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SafeguardsReport } from '../../../../shared/security/report';
 import { api } from '../../api/client';
 import { FormError } from '../../components/Field';
-import { messageOf } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
 import { fromBase64, saveFile } from '../../lib/save-file';
 import { call } from '../../state/session';
 import { when } from './format';
@@ -10,20 +10,12 @@ import { when } from './format';
 /** The safeguards report for auditors: a PDF for the file, JSON for machines, and printable HTML. */
 export function SafeguardsPanel() {
   const [result, setResult] = useState<{ report: SafeguardsReport; html: string; pdf: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useFormAction();
 
-  const generate = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const generate = () =>
+    run(async () => {
       setResult(await call(api.safeguards.report({})));
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const stamp = result?.report.generatedAt.slice(0, 10) ?? '';
 
   return (

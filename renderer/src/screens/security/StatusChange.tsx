@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { INCIDENT_TRANSITIONS, type IncidentStatus, type IncidentView } from '../../../../shared/security/incidents';
 import { api } from '../../api/client';
 import { FormError } from '../../components/Field';
-import { messageOf } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
 import { call } from '../../state/session';
 import { INCIDENT_STATUS_LABELS } from './format';
 import { ReasonForm } from './ReasonForm';
@@ -10,22 +10,14 @@ import { ReasonForm } from './ReasonForm';
 /** Moves an incident along its allowed transitions, each with a reason for the audit trail. */
 export function StatusChange({ incident, onChanged }: { incident: IncidentView; onChanged(v: IncidentView): void }) {
   const [next, setNext] = useState<IncidentStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useFormAction();
   const moves = INCIDENT_TRANSITIONS[incident.status];
 
-  const submit = async (status: IncidentStatus, reason: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = (status: IncidentStatus, reason: string) =>
+    run(async () => {
       onChanged(await call(api.incidents.setStatus({ id: incident.id, status, reason })));
       setNext(null);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section className="card" aria-labelledby="status-title">

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { SecuritySettings } from '../../../../shared/security/settings';
 import { api } from '../../api/client';
-import { callFieldErrors, messageOf, zodFieldErrors, type FieldErrors } from '../../lib/errors';
+import { useFormAction } from '../../hooks/useFormAction';
+import { messageOf } from '../../lib/errors';
 import { call } from '../../state/session';
 
 /**
@@ -11,10 +12,8 @@ import { call } from '../../state/session';
  */
 export function useSecuritySettings() {
   const [settings, setSettings] = useState<SecuritySettings | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, errors, setError, checkParsed, run } = useFormAction('settings.');
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     call(api.security.getSettings({})).then(setSettings, (err: unknown) => setError(messageOf(err)));
   }, []);
@@ -27,24 +26,15 @@ export function useSecuritySettings() {
   const save = async (): Promise<void> => {
     if (!settings) return;
     setSaved(false);
-    setError(null);
     const parsed = SecuritySettings.safeParse(settings);
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
+    if (!checkParsed(parsed)) {
       setError('Some values are outside their limits; see the fields marked.');
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       setSettings(await call(api.security.setSettings({ settings: parsed.data })));
-      setErrors({});
       setSaved(true);
-    } catch (err) {
-      setErrors(callFieldErrors(err, 'settings.') ?? {});
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return { settings, edit, save, errors, error, saved, busy };
 }
