@@ -4,7 +4,7 @@ import type { ImportPreview } from '../../../shared/contract/exchange';
 import { IMPORT_KINDS, type ImportKind } from '../../../shared/exchange/import-fields';
 import { api } from '../api/client';
 import { FormError } from '../components/Field';
-import { messageOf } from '../lib/errors';
+import { useFormAction } from '../hooks/useFormAction';
 import { useSchedule } from '../state/schedule';
 import { call } from '../state/session';
 
@@ -39,40 +39,27 @@ export function ImportPanel() {
   const reloadList = useSchedule((s) => s.reloadList);
   const [kind, setKind] = useState<ImportKind>('people');
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useFormAction();
   const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const choose = async (file: File | undefined): Promise<void> => {
     if (!file) return;
-    setBusy(true);
-    setError(null);
     setMessage(null);
     setPreview(null);
-    try {
+    await run(async () => {
       const dataBase64 = await readBase64(file);
       setPreview(await call(api.import.preview({ kind, dataBase64, ...(kind === 'assignments' && yearId ? { yearId } : {}) })));
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const confirm = async (): Promise<void> => {
     if (!preview) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await call(api.import.confirm({ previewId: preview.previewId }));
       setMessage(`Imported: ${r.created} new, ${r.updated} updated, ${r.skipped} skipped.`);
       setPreview(null);
       await reloadList(RELOAD[r.kind]);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -4,6 +4,7 @@ import type { VersionInfo } from '../../../shared/contract/exchange';
 import { EXPORT_FORMATS } from '../../../shared/contract/exchange';
 import { api, CallError } from '../api/client';
 import { FormError } from '../components/Field';
+import { useFormAction } from '../hooks/useFormAction';
 import { messageOf } from '../lib/errors';
 import { fromBase64, saveFile } from '../lib/save-file';
 import { useSchedule } from '../state/schedule';
@@ -26,8 +27,7 @@ export function PublishPanel() {
   const [versions, setVersions] = useState<Version[]>([]);
   const [note, setNote] = useState('');
   const [confirm, setConfirm] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useFormAction();
   const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('xlsx');
   const [paper, setPaper] = useState<'letter' | 'a4'>('letter');
 
@@ -39,50 +39,37 @@ export function PublishPanel() {
 
   const publish = async (confirmChurn: boolean): Promise<void> => {
     if (!yearId) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await call(api.versions.publish({ yearId, ...(note.trim() ? { note: note.trim() } : {}), confirmChurn }));
+    await run(async () => {
+      try {
+        await call(api.versions.publish({ yearId, ...(note.trim() ? { note: note.trim() } : {}), confirmChurn }));
+      } catch (err) {
+        // Above the churn limits the core asks first (not an error); the message carries only the numbers.
+        if (!(err instanceof CallError && err.code === 'CONFIRMATION_REQUIRED')) throw err;
+        setConfirm(err.message);
+        return;
+      }
       setConfirm(null);
       setNote('');
       refresh();
-    } catch (err) {
-      // Above the churn limits the core asks first; the message carries only the numbers.
-      if (err instanceof CallError && err.code === 'CONFIRMATION_REQUIRED') setConfirm(err.message);
-      else setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const rollback = async (toNumber: number): Promise<void> => {
     if (!yearId) return;
     const reason = window.prompt(`Why roll back to version ${toNumber}? (recorded in the audit trail)`);
     if (!reason || reason.trim().length < 5) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await call(api.versions.rollback({ yearId, toNumber, reason: reason.trim(), confirmChurn: true }));
       refresh();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const exportFile = async (): Promise<void> => {
     if (!yearId) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const file = await call(api.export.schedule({ yearId, format, content: 'all', paper }));
       saveFile(file.fileName, fromBase64(file.dataBase64), file.mimeType);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (!yearId) return <p>No academic year yet.</p>;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Swap } from '../../../shared/exchange/swaps';
 import { api } from '../api/client';
 import { FormError } from '../components/Field';
+import { useFormAction } from '../hooks/useFormAction';
 import { messageOf } from '../lib/errors';
 import { currentYear, useSchedule } from '../state/schedule';
 import { call, useCan, useSession } from '../state/session';
@@ -20,8 +21,7 @@ export function SwapsPanel() {
   const shiftTypes = useSchedule((s) => s.shiftTypes);
   const year = useSchedule((s) => currentYear(s));
   const [swaps, setSwaps] = useState<Swap[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useFormAction();
   const [kind, setKind] = useState<'block' | 'shift'>('block');
   const [counterpart, setCounterpart] = useState('');
   const [blockId, setBlockId] = useState('');
@@ -36,18 +36,12 @@ export function SwapsPanel() {
   const typeName = useMemo(() => new Map(shiftTypes.map((t) => [t.id, t.shortName])), [shiftTypes]);
   const myShifts = useMemo(() => shifts.filter((s) => s.personId === me), [shifts, me]);
 
+  // A refusal explains itself, e.g. the violation the swap would create.
   const act = async (work: () => Promise<unknown>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await work();
       refresh();
-    } catch (err) {
-      // A refusal explains itself, e.g. the violation the swap would create.
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const request = (): Promise<void> =>
