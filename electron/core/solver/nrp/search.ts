@@ -40,7 +40,7 @@ export interface NrpSearchOptions {
   columnGeneration?: boolean;
   /** Share of the time limit the dive may use (default 0.5). */
   diveShare?: number;
-  /** Pricing window in days for the dive (default: whole rows, 28 beyond 56 days and 2000 cells); see ColumnGeneration. */
+  /** Pricing window in days for the dive (default: whole rows; 21 beyond 28 days with 40 members or more); see ColumnGeneration. */
   pricingWindow?: number;
   /** Partial pricing in the dive's column generation (default off); see ColumnGeneration. */
   partialPricing?: boolean;
@@ -120,10 +120,11 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
     const cg = new ColumnGeneration(model, reopt, await highsRuntime());
     cg.addRoster(best);
     cg.partial = opts.partialPricing ?? false;
-    // Whole-row pricing costs tens of ms per member on long horizons: beyond 56 days and about 2000
-    // cells, windows of 28 days are priced instead (Instance19: LP 3700 after 17 rounds against 4225
-    // after 20 rounds in the same 30 s; Instance18, 22 members, prices whole rows: 4707 against 5148).
-    cg.window = opts.pricingWindow ?? (H > 56 && H * E > 2000 ? 28 : 0);
+    // Whole-row pricing costs 20-40 ms per member beyond four weeks: with 40 members or more a round
+    // takes about a second, and the master does not converge in the time. Windows of 21 days of the
+    // member's current column are priced instead (60 s, one search: Instance15 4518 -> 4102,
+    // Instance19 4935 -> 3727); Instance18 (22 members) does better with whole rows (4707 vs 5148).
+    cg.window = opts.pricingWindow ?? (H > 28 && E >= 40 ? 21 : 0);
     if (cg.window > 0) {
       // Long rows: a large master re-solves slowly, so fix in bigger steps with less re-pricing.
       cg.repriceRounds = 2;
