@@ -48,4 +48,39 @@ describe('price-and-dive (column generation over whole rows)', () => {
     expect(a.cells).not.toBeNull();
     expect(Array.from(b.cells!)).toEqual(Array.from(a.cells!));
   });
+
+  it('prices windows of the current columns on request, still ending in a feasible roster better than the start', async () => {
+    const { model, reopt, cells } = constructed(5);
+    const inst = model.instance;
+    const start = evaluateRoster(inst, { horizon: inst.horizon, staffCount: inst.staff.length, cells });
+    const cg = new ColumnGeneration(model, reopt, await highsRuntime());
+    cg.window = 14;
+    cg.repriceRounds = 2;
+    cg.fixShare = 0.15;
+    cg.maxPool = 10 * inst.staff.length;
+    const dive = cg.dive(cells, Infinity, () => false, 200);
+    expect(dive.cells).not.toBeNull();
+    const ev = evaluateRoster(inst, { horizon: inst.horizon, staffCount: inst.staff.length, cells: dive.cells! });
+    expect(ev.hardViolations).toBe(0);
+    expect(ev.objective).toBeLessThan(start.objective);
+  });
+
+  it('re-optimises a row inside a window only, keeping the rest of the context row', () => {
+    const { model, reopt, cells } = constructed(5);
+    const inst = model.instance;
+    const H = inst.horizon;
+    const S1 = inst.shifts.length + 1;
+    // Costs that make every shift expensive: the best window is as empty as the rules allow.
+    const costs = new Float64Array(H * S1);
+    for (let d = 0; d < H; d++) for (let v = 1; v < S1; v++) costs[d * S1 + v] = 100;
+    const context = cells.subarray(0, H);
+    const row = reopt.bestRowInWindow(0, costs, context, 7, 13);
+    expect(row).not.toBeNull();
+    for (let d = 0; d < H; d++) if (d < 7 || d > 13) expect(row![d]).toBe(context[d]);
+    const roster = Int32Array.from(cells);
+    roster.set(row!, 0);
+    expect(evaluateRoster(inst, { horizon: H, staffCount: inst.staff.length, cells: roster }).hardViolations).toBe(0);
+    const worked = (r: ArrayLike<number>): number => Array.from({ length: 7 }, (_, t) => (r[7 + t]! > 0 ? 1 : 0)).reduce((a, b) => a + b, 0);
+    expect(worked(row!)).toBeLessThanOrEqual(worked(context));
+  });
 });
