@@ -105,7 +105,9 @@ export function createCore(opts: CoreOptions): Core {
       workspace,
       reauthenticate: accounts.reauthenticate,
       secretContext: accounts.secretContext,
-      closeForDestruction: () => lock('destroyed'),
+      // The lock inside stops sync (onLocked below) and, for 'destroyed', does not reload the renderer.
+      beginDestruction: accounts.beginDestruction,
+      destructionFailed: () => opts.onLocked?.('destruction_failed'),
     }),
   };
   const dispatcher = createDispatcher({

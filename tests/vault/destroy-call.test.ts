@@ -1,4 +1,4 @@
-import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import type { VaultInfoView } from '../../shared/contract/vault';
 import { getDeviceSigningKey, verifyDestructionCertificate } from '../../electron/core/vault';
 import { PRODUCTION_KDF } from '../../electron/core/vault/kdf';
 import { readKeystoreFile } from '../../electron/core/vault/keystore';
-import { ADMIN, addUser, expectError, setupAndSignInAdmin, startCore, type Harness } from '../accounts/helpers';
+import { ADMIN, addUser, caller, expectError, setupAndSignInAdmin, startCore, type Harness } from '../accounts/helpers';
 import { codeOf } from './helpers';
 
 /**
@@ -17,13 +17,15 @@ import { codeOf } from './helpers';
 
 type Summary = { destroyedAt: string; actorId: string; vaultId: string; certificateFile: string };
 
-function destroyEntries(h: Harness): Array<{ outcome: string; code: unknown }> {
+function destroyEntries(h: Harness): Array<{ outcome: string; code: unknown; phase?: unknown }> {
   const rows = h.core.accounts.vault().db.prepare("SELECT entry FROM audit_entry WHERE action = 'vault.destroy' ORDER BY seq").pluck().all() as string[];
   return rows.map((r) => {
     const e = JSON.parse(r) as { outcome: string; details?: Record<string, unknown> };
-    return { outcome: e.outcome, code: e.details?.code };
+    return { outcome: e.outcome, code: e.details?.code, ...(e.details?.phase !== undefined ? { phase: e.details.phase } : {}) };
   });
 }
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('vault.destroy: emergency destruction from the app', () => {
   const cleanups: Array<() => void> = [];
@@ -97,5 +99,71 @@ describe('vault.destroy: emergency destruction from the app', () => {
     // First run works again in the same folder.
     await h.ok('auth.setup', { programName: 'After Destruction', institution: 'Lakeside General', timeZone: 'America/Chicago', admin: ADMIN });
     expect((await h.ok<{ vault: string }>('system.status', {})).vault).toBe('locked');
+  }, 120_000);
+  it('while a destruction runs, sign-in, recovery and a second destruction are refused; the vault stays destroyed and the core locked', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rsched-destroy-race-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const dir = join(root, 'vault');
+    const h = startCore(dir);
+    cleanups.push(() => h.stop());
+    const { recoveryKey } = await setupAndSignInAdmin(h);
+    const cora = await addUser(h, 'coordinator', 'cora');
+    const { destructionPhrase: phrase } = await h.ok<VaultInfoView>('vault.info', {});
+    const input = { currentPassword: ADMIN.password, confirmation: phrase };
+
+    const destroying = h.call<Summary>('vault.destroy', input);
+    // While the administrator's password is checked: another window signs in, the same page submits twice.
+    const early = h.call('auth.login', { username: 'cora', password: cora.password }, caller('cora-second-window'));
+    const second = h.call('vault.destroy', input);
+    expectError(await early, 'VAULT_IN_USE');
+    expectError(await second, 'CONFLICT');
+    // Once the vault has closed, while its files are shredded in the worker: the review's race.
+    let trail = destroyEntries(h);
+    while (h.core.isUnlocked()) {
+      trail = destroyEntries(h);
+      await nextTurn();
+    }
+    const late = h.call('auth.login', { username: ADMIN.username, password: ADMIN.password }, caller('admin-second-window'));
+    const recovery = h.call('auth.recover', { recoveryKey, username: 'cora', newPassword: 'lantern orchard velvet 2031 quay' }, caller('recovery-window'));
+    expectError(await late, 'VAULT_IN_USE');
+    expectError(await recovery, 'VAULT_IN_USE');
+
+    const summary = await destroying;
+    expect(summary.ok).toBe(true);
+    if (!summary.ok) return;
+    // The trail's last entry only says the destruction started (it went with the vault); the second submit was refused.
+    expect(trail).toEqual([
+      { outcome: 'failed', code: 'CONFLICT' },
+      { outcome: 'success', code: undefined, phase: 'started' },
+    ]);
+    expect(h.core.isUnlocked()).toBe(false);
+    expect((await h.ok<{ session: unknown }>('auth.session', {})).session).toBeNull();
+    expect(readdirSync(dir)).toEqual([summary.value.certificateFile]);
+    // Afterwards there is nothing to open, and nothing reappears.
+    expectError(await h.call('auth.login', { username: ADMIN.username, password: ADMIN.password }), 'VAULT_MISSING');
+    expect(h.core.isUnlocked()).toBe(false);
+    expect(readdirSync(dir)).toEqual([summary.value.certificateFile]);
+  }, 120_000);
+
+  it('a destruction that fails after the vault closed reloads the renderer and leaves evidence for the next unlock', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rsched-destroy-fail-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const dir = join(root, 'vault');
+    const h = startCore(dir);
+    cleanups.push(() => h.stop());
+    await setupAndSignInAdmin(h);
+    const { destructionPhrase: phrase, vaultId } = await h.ok<VaultInfoView>('vault.info', {});
+    // The certificate cannot be written (its name is taken by a folder): the last step fails.
+    mkdirSync(join(dir, `destruction-certificate-${vaultId}.json`, 'occupied'), { recursive: true });
+
+    const r = await h.call('vault.destroy', { currentPassword: ADMIN.password, confirmation: phrase });
+    expect(r.ok).toBe(false);
+    expect(h.core.isUnlocked()).toBe(false);
+    expect(h.locks).toContain('destruction_failed'); // the shell reloads the page: no data stays on screen
+    const evidence = readFileSync(join(dir, 'security-evidence.jsonl'), 'utf8');
+    expect(evidence).toContain('"finding":"destruction_not_completed"');
+    expect(existsSync(join(dir, 'keystore.json'))).toBe(false);
+    // The hold on sign-in ended with the attempt.
+    expectError(await h.call('auth.login', { username: ADMIN.username, password: ADMIN.password }), 'VAULT_MISSING');
   }, 120_000);
 });

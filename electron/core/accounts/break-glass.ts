@@ -2,7 +2,7 @@ import { usernameKey } from '../../../shared/accounts/username';
 import type { SessionInfo } from '../../../shared/contract/auth';
 import { AppError } from '../../../shared/errors';
 import type { Caller } from '../session';
-import type { AccountsContext } from './context';
+import { refuseWhileDestroying, type AccountsContext } from './context';
 import { checkTotp } from './mfa';
 import { verifyPassword } from './passwords';
 import { sessionInfo } from './session-info';
@@ -21,6 +21,7 @@ export type BreakGlassProof =
   | { kind: 'admin_approval'; username: string; password: string; otp?: string | undefined };
 
 export async function startBreakGlass(ctx: AccountsContext, caller: Caller, input: { reason: string; proof: BreakGlassProof }, correlationId: string): Promise<SessionInfo> {
+  refuseWhileDestroying(ctx.state);
   const { live, user } = current(ctx, caller);
   const db = ctx.state.db;
   let approver: string | null = null;

@@ -10,7 +10,18 @@ import type { SessionManager } from './sessions';
 import { DEFAULT_POLICIES, getPolicies } from './user-store';
 import type { VaultHandle, VaultPort } from './vault-port';
 
-export type LockReason = 'user' | 'idle' | 'absolute' | 'os-lock-screen' | 'os-suspend' | 'logout' | 'shutdown' | 'unused' | 'destroyed';
+export type LockReason =
+  | 'user'
+  | 'idle'
+  | 'absolute'
+  | 'os-lock-screen'
+  | 'os-suspend'
+  | 'logout'
+  | 'shutdown'
+  | 'unused'
+  | 'destroyed'
+  /** The vault was closed for an emergency destruction that then failed: the renderer must reload. */
+  | 'destruction_failed';
 
 /**
  * The open vault and the secrets that live only while it is open. Closing wipes them: the vault
@@ -20,6 +31,11 @@ export class VaultState {
   private handle: VaultHandle | null = null;
   private mac: Buffer | null = null;
   private policyCache: AccountPolicies | null = null;
+  /**
+   * An emergency destruction is under way. The vault lock is counted within one process, so it does
+   * not keep this process's own sign-ins out: this flag does (refuseWhileDestroying).
+   */
+  destroying = false;
 
   get isOpen(): boolean {
     return this.handle !== null;
@@ -67,6 +83,11 @@ export class VaultState {
     this.mac = null;
     h?.close();
   }
+}
+
+/** Sign-in, recovery, setup and emergency access must not (re)open a vault that is being destroyed. */
+export function refuseWhileDestroying(state: VaultState): void {
+  if (state.destroying) throw new AppError('VAULT_IN_USE', 'The vault is being destroyed (emergency destruction). It cannot be opened.');
 }
 
 export interface AccountsContext {

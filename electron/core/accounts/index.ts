@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors';
 import type { CoreServices, DeniedCall } from '../dispatcher';
 import type { Caller, Session } from '../session';
 import type { AuditPort } from './audit-port';
@@ -24,6 +25,20 @@ export interface AccountsOptions {
   onLocked?: (reason: LockReason) => void;
   /** Checks timeouts this often (ms); 0 disables the timer (tests call sweep()). */
   sweepEveryMs?: number;
+}
+
+/**
+ * Emergency destruction's hold on sign-in. From beginDestruction() until end(), sign-in, recovery,
+ * setup and emergency access are refused (VAULT_IN_USE) and a second destruction is refused.
+ */
+export interface DestructionHold {
+  /**
+   * Waits for any sign-in under way, locks (every session ends, the vault closes and its keys are
+   * zeroed), then runs the destruction's file work, all in the sign-in queue: nothing reopens the
+   * vault in between.
+   */
+  closeThen<T>(work: () => Promise<T>): Promise<T>;
+  end(): void;
 }
 
 /** Gates, in the order they must be cleared, and what still works while each is open. */
@@ -139,6 +154,24 @@ export function createAccounts(opts: AccountsOptions) {
     },
     /** The words a new secret of this account may not contain (program, institution, own names). */
     secretContext: (caller: Caller): string[] => contextFor(ctx, current(ctx, caller).user),
+    /** Starts an emergency destruction; CONFLICT when one is already under way. */
+    beginDestruction: (): DestructionHold => {
+      if (state.destroying) throw new AppError('CONFLICT', 'An emergency destruction of this vault is already under way.');
+      state.destroying = true;
+      let ended = false;
+      return {
+        closeThen: <T>(work: () => Promise<T>): Promise<T> =>
+          ctx.serial(async () => {
+            lock('destroyed');
+            return work();
+          }),
+        end: () => {
+          if (ended) return;
+          ended = true;
+          state.destroying = false;
+        },
+      };
+    },
     /** Applies idle, absolute and break-glass limits now (the timer does it every 15 s). */
     sweep: (): void => sessions.sweep(),
     allowedWhilePending: ALLOWED_WHILE_PENDING,

@@ -13,7 +13,10 @@ import type { CallContext, Handlers } from '../dispatcher';
 import { actorOf } from '../schedule/handlers';
 import type { Caller } from '../session';
 import type { SlotSummary, UnlockedVault } from '../vault/index';
-import { certificateFileName, DB_FILE, destroyVault, destructionPhrase } from '../vault/index';
+import type { DestructionHold } from '../accounts/index';
+import { recordEvidence } from '../security/evidence';
+import { certificateFileName, DB_FILE, destructionPhrase } from '../vault/index';
+import { destroyClosedVault, destructionSigner } from '../vault/destroy';
 import { workerOffload } from '../vault/heavy';
 import { acquireVaultLock } from '../vault/lock';
 import { readKeystoreFile, KEYSTORE_FILE, KEYSTORE_FORMAT, KEYSTORE_VERSION } from '../vault/keystore';
@@ -29,8 +32,10 @@ export interface VaultCallDeps {
   reauthenticate(caller: Caller, password: string, correlationId: string): Promise<UserRow>;
   /** Words a new secret of the caller may not contain. */
   secretContext(caller: Caller): string[];
-  /** Ends every session and closes the vault, without reloading the renderer (it shows the certificate). */
-  closeForDestruction(): void;
+  /** Emergency destruction's hold on sign-in (accounts): refuses sign-ins and a second destruction until it ends. */
+  beginDestruction(): DestructionHold;
+  /** A destruction failed after the vault closed: the normal lock path, so the renderer reloads. */
+  destructionFailed(): void;
 }
 
 const HMAC_NAMES: Record<string, string> = { '0': 'HMAC-SHA1', '1': 'HMAC-SHA256', '2': 'HMAC-SHA512' };
@@ -191,51 +196,67 @@ export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> 
       const actor = actorOf(ctx);
       const v = deps.vault();
       const { dir, vaultId } = v;
-      let slotId: string;
+      // From here sign-in cannot reopen the vault and a second destruction is refused (CONFLICT).
+      let hold: DestructionHold;
       try {
-        // The password worker checks it (throttled and counted like sign-in) before anything else.
-        const user = await deps.reauthenticate(ctx.caller, input.currentPassword, ctx.correlationId);
-        if (input.confirmation.trim() !== destructionPhrase(vaultId)) {
-          throw new AppError('CONFIRMATION_REQUIRED', `Type "${destructionPhrase(vaultId)}" exactly to confirm destruction.`, {
-            issues: [{ path: 'confirmation', message: 'does not match the phrase' }],
-          });
-        }
-        // destroyVault unlocks with the caller's own slot: refuse now, while the vault is still open.
-        slotId = userSlotId(user.id);
-        if (!v.listSlots().some((s) => s.slotId === slotId && !s.needsReset)) {
-          throw new AppError('CONFLICT', 'Your key slot needs a password reset before you can destroy the vault.');
-        }
+        hold = deps.beginDestruction();
       } catch (err) {
         recordFailure(deps, actor, 'vault.destroy', err, ctx.correlationId);
         throw err;
       }
-      // The trail's last entry goes with the vault; the signed certificate is what stays.
-      deps.workspace().unit(actor, (tx) =>
-        tx.record({ action: 'vault.destroy', resourceType: 'vault', resourceId: vaultId, details: { via: 'app', correlationId: ctx.correlationId } }),
-      );
-      // The close below runs on this thread: leave it nothing to copy.
-      await v.flush();
-      const { clock, logger } = ctx.services;
-      // Held from before the app lets go of the vault until the certificate is written.
-      const hold = acquireVaultLock(dir, () => clock.now());
+      let recorded = false;
+      let closed = false;
       try {
-        deps.closeForDestruction();
-        const cert = await destroyVault({
-          dir,
-          slotId,
-          password: input.currentPassword,
-          confirmation: input.confirmation,
-          actor: actor.type === 'user' ? actor.userId : slotId,
-          clock,
-          logger,
-          offload: workerOffload,
-        });
-        return { destroyedAt: cert.time, actorId: cert.actor, vaultId: cert.vaultId, certificateFile: certificateFileName(cert.vaultId) };
+        let userId: string;
+        try {
+          // The password worker checks it (throttled and counted like sign-in) before anything else.
+          userId = (await deps.reauthenticate(ctx.caller, input.currentPassword, ctx.correlationId)).id;
+          if (input.confirmation.trim() !== destructionPhrase(vaultId)) {
+            throw new AppError('CONFIRMATION_REQUIRED', `Type "${destructionPhrase(vaultId)}" exactly to confirm destruction.`, {
+              issues: [{ path: 'confirmation', message: 'does not match the phrase' }],
+            });
+          }
+        } catch (err) {
+          recordFailure(deps, actor, 'vault.destroy', err, ctx.correlationId);
+          recorded = true;
+          throw err;
+        }
+        const { clock, logger } = ctx.services;
+        // The trail goes with the vault, so its last entry can only say the destruction started;
+        // the signed certificate (or, on a failure, the evidence file) tells how it ended.
+        deps.workspace().unit(actor, (tx) =>
+          tx.record({ action: 'vault.destroy', resourceType: 'vault', resourceId: vaultId, details: { via: 'app', phase: 'started', correlationId: ctx.correlationId } }),
+        );
+        // The close below runs on this thread: leave it nothing to copy.
+        await v.flush();
+        // Held from before the app lets go of the vault until the certificate is written, so no other
+        // program opens it in between; the open vault gives the certificate's signer: no second unlock.
+        const lock = acquireVaultLock(dir, () => clock.now());
+        const signer = destructionSigner(deps.workspace().db);
+        try {
+          const cert = await hold.closeThen(() => {
+            closed = true;
+            return destroyClosedVault({ dir, vaultId, actor: userId, signer, clock, logger, offload: workerOffload });
+          });
+          return { destroyedAt: cert.time, actorId: cert.actor, vaultId: cert.vaultId, certificateFile: certificateFileName(cert.vaultId) };
+        } finally {
+          signer.privateKeyPkcs8.fill(0);
+          lock.release();
+        }
       } catch (err) {
-        logger.error('emergency destruction failed after the vault was closed', { vaultId, correlationId: ctx.correlationId, err });
+        if (!closed) {
+          if (!recorded) recordFailure(deps, actor, 'vault.destroy', err, ctx.correlationId);
+          throw err;
+        }
+        // The vault is closed and its trail out of reach: the evidence file beside it tells the next
+        // unlock (if the keys survived) that the destruction started and did not finish.
+        const code = err instanceof AppError ? err.code : 'INTERNAL';
+        ctx.services.logger.error('emergency destruction failed after the vault was closed', { vaultId, correlationId: ctx.correlationId, errorCode: code });
+        recordEvidence(dir, ctx.services.clock, ctx.services.logger, { source: 'keystore', finding: 'destruction_not_completed', reason: code });
+        deps.destructionFailed();
         throw err;
       } finally {
-        hold.release();
+        hold.end();
       }
     },
 

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
@@ -75,34 +76,52 @@ export async function destroyVault(
   // Held until the certificate is written: no other program may open the vault half destroyed.
   const lock = acquireVaultLock(opts.dir, () => opts.clock.now());
   try {
-    return await destroyLocked(opts, vaultId);
+    // Re-authentication from a closed vault (the CLI): the password must really open it, which also
+    // yields the device key that signs the certificate.
+    const vault = await unlockWithPassword({ ...opts, allowMissingWal: true });
+    let signer: DestructionSigner;
+    try {
+      if (readVaultInfo(vault.db).vaultId !== vaultId) throw new AppError('KEYSTORE_DAMAGED');
+      signer = destructionSigner(vault.db);
+    } finally {
+      vault.close();
+    }
+    return await destroyClosedVault({ dir: opts.dir, vaultId, actor: opts.actor, signer, clock: opts.clock, logger: opts.logger, offload: opts.offload });
   } finally {
     lock.release();
   }
 }
 
-async function destroyLocked(
-  opts: { dir: string; slotId: string; password: string; confirmation: string; actor: string } & VaultContext,
-  vaultId: string,
+export type DestructionSigner = ShredOptions['signer'];
+
+/** What the certificate needs from the open vault: its device key (the PKCS#8 copy is the caller's to zero). */
+export function destructionSigner(db: Database): DestructionSigner {
+  const key = getDeviceSigningKey(db);
+  return { deviceId: key.deviceId, publicKeyPem: key.publicKeyPem, privateKeyPkcs8: key.privateKey.export({ format: 'der', type: 'pkcs8' }) };
+}
+
+/**
+ * The destruction proper, once the vault is closed and its signer taken: the one implementation
+ * behind the app's vault.destroy (which takes the signer from the vault it has open, then closes
+ * it) and the CLI's `rsched vault shred` (destroyVault above). Holds the vault lock until the
+ * certificate is written; the caller may already hold it (the lock is counted per process).
+ */
+export async function destroyClosedVault(
+  opts: { dir: string; vaultId: string; actor: string; signer: DestructionSigner } & Pick<VaultContext, 'clock' | 'logger' | 'offload'>,
 ): Promise<DestructionCertificate> {
-  // Re-authentication: the password must really open the vault (this also yields the device key).
-  const vault = await unlockWithPassword({ ...opts, allowMissingWal: true });
-  let signer: ShredOptions['signer'];
-  try {
-    if (readVaultInfo(vault.db).vaultId !== vaultId) throw new AppError('KEYSTORE_DAMAGED');
-    const key = getDeviceSigningKey(vault.db);
-    signer = { deviceId: key.deviceId, publicKeyPem: key.publicKeyPem, privateKeyPkcs8: key.privateKey.export({ format: 'der', type: 'pkcs8' }) };
-  } finally {
-    vault.close();
-  }
   let cert: DestructionCertificate;
   try {
-    // Overwrites, removals and fsyncs: in the app a worker thread does them (VaultContext.offload).
-    cert = await (opts.offload?.shred ?? shredVaultFiles)({ dir: opts.dir, vaultId, actor: opts.actor, time: opts.clock.now().toISOString(), signer });
+    const lock = acquireVaultLock(opts.dir, () => opts.clock.now());
+    try {
+      // Overwrites, removals and fsyncs: in the app a worker thread does them (VaultContext.offload).
+      cert = await (opts.offload?.shred ?? shredVaultFiles)({ dir: opts.dir, vaultId: opts.vaultId, actor: opts.actor, time: opts.clock.now().toISOString(), signer: opts.signer });
+    } finally {
+      lock.release();
+    }
   } finally {
-    signer.privateKeyPkcs8.fill(0);
+    opts.signer.privateKeyPkcs8.fill(0);
   }
-  opts.logger.warn('vault destroyed', { vaultId, actor: opts.actor });
+  opts.logger.warn('vault destroyed', { vaultId: opts.vaultId, actor: opts.actor });
   return cert;
 }
 
@@ -119,7 +138,7 @@ export interface ShredOptions {
 /**
  * The destruction itself, once the caller holds the vault lock and has re-authenticated: key slots
  * overwritten and removed, the database and its companions removed, the signed certificate written.
- * Only destroyVault calls it (directly, or in the vault worker through VaultContext.offload).
+ * Only destroyClosedVault calls it (directly, or in the vault worker through VaultContext.offload).
  */
 export async function shredVaultFiles(o: ShredOptions): Promise<DestructionCertificate> {
   const p = vaultPaths(o.dir);

@@ -1,10 +1,17 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DestructionSummary } from '../../../../shared/contract/vault';
-import { api } from '../../api/client';
+import { api, CallError } from '../../api/client';
 import { FormError, TextField } from '../../components/Field';
 import { useFormAction } from '../../hooks/useFormAction';
 import type { FieldErrors } from '../../lib/errors';
-import { call, useSession } from '../../state/session';
+import { call, sessionLost, useSession } from '../../state/session';
+
+/**
+ * What the core refuses before it closes the vault: the form stays, with the message. Any other
+ * failure may come after the close (sessions ended, data gone or half gone), so the page reloads and
+ * drops everything it shows, like any lost session.
+ */
+const REFUSED_BEFORE_CLOSE = new Set(['WRONG_CREDENTIALS', 'THROTTLED', 'ACCOUNT_LOCKED', 'CONFIRMATION_REQUIRED', 'CONFLICT', 'BAD_INPUT', 'FORBIDDEN']);
 
 /**
  * Emergency destruction (vault.destroy): the administrator's password and the vault's phrase typed
@@ -22,7 +29,13 @@ export function EmergencyDestruction({ phrase }: { phrase: string }) {
     if (typed.trim() !== phrase) problems.confirmation = `type ${phrase} exactly`;
     if (!check(problems)) return;
     await run(async () => {
-      const summary = await call(api.vault.destroy({ currentPassword: password, confirmation: typed }));
+      let summary: DestructionSummary;
+      try {
+        summary = await call(api.vault.destroy({ currentPassword: password, confirmation: typed }));
+      } catch (err) {
+        if (!(err instanceof CallError && REFUSED_BEFORE_CLOSE.has(err.code))) sessionLost();
+        throw err;
+      }
       setPassword('');
       setTyped('');
       // Reloads the page (dropping everything it held) onto the certificate summary.
