@@ -1,6 +1,6 @@
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VaultInfoView } from '../../shared/contract/vault';
 import { getDeviceSigningKey, verifyDestructionCertificate } from '../../electron/core/vault';
@@ -143,6 +143,48 @@ describe('vault.destroy: emergency destruction from the app', () => {
     expectError(await h.call('auth.login', { username: ADMIN.username, password: ADMIN.password }), 'VAULT_MISSING');
     expect(h.core.isUnlocked()).toBe(false);
     expect(readdirSync(dir)).toEqual([summary.value.certificateFile]);
+  }, 120_000);
+
+  it('destroys the copies a restore set aside and leftovers of an interrupted rekey, and lists them in the certificate', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'rsched-destroy-copies-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const dir = join(root, 'vault');
+    const h = startCore(dir);
+    cleanups.push(() => h.stop());
+    await setupAndSignInAdmin(h);
+    const { destructionPhrase: phrase, vaultId } = await h.ok<VaultInfoView>('vault.info', {});
+    // What a restore over this vault leaves beside it (backup.ts), and a copy of another vault.
+    const aside = `${dir}.before-restore-2026-07-01T11-00-00-000Z`;
+    const other = `${dir}.before-restore-2026-06-01T11-00-00-000Z`;
+    mkdirSync(aside);
+    mkdirSync(other);
+    copyFileSync(join(dir, 'keystore.json'), join(aside, 'keystore.json'));
+    copyFileSync(join(dir, 'vault.db'), join(aside, 'vault.db'));
+    writeFileSync(join(other, 'keystore.json'), JSON.stringify({ vaultId: '00000000-0000-4000-8000-000000000000' }));
+    const asideKeystore = readFileSync(join(aside, 'keystore.json'));
+    linkSync(join(aside, 'keystore.json'), join(root, 'aside-keystore-link.json'));
+    // An interrupted rekey's copies and an atomic write's leftover.
+    writeFileSync(join(dir, 'vault.db.rekey'), 'rekeyed copy');
+    writeFileSync(join(dir, 'vault.db.rekey.tmp'), 'rekeyed copy in progress');
+    copyFileSync(join(dir, 'keystore.json'), join(dir, 'keystore.json.tmp-4242'));
+
+    const summary = await h.ok<Summary>('vault.destroy', { currentPassword: ADMIN.password, confirmation: phrase });
+    expect(readdirSync(dir)).toEqual([summary.certificateFile]);
+    expect(existsSync(aside)).toBe(false);
+    expect(readdirSync(other)).toEqual(['keystore.json']); // another vault's copy is not this vault's to destroy
+    const shredded = readFileSync(join(root, 'aside-keystore-link.json'));
+    expect(shredded.length).toBe(asideKeystore.length);
+    expect(shredded.equals(asideKeystore)).toBe(false);
+
+    const cert = JSON.parse(readFileSync(join(dir, summary.certificateFile), 'utf8')) as { vaultId: string; files: Array<{ name: string; action: string }> };
+    expect(verifyDestructionCertificate(cert)).toBe(true);
+    expect(cert.vaultId).toBe(vaultId);
+    const action = (name: string) => cert.files.find((f) => f.name === name)?.action;
+    expect(action('keystore.json.tmp-4242')).toBe('overwritten-and-removed');
+    expect(action('vault.db.rekey')).toBe('removed');
+    expect(action('vault.db.rekey.tmp')).toBe('removed');
+    expect(action(`${basename(aside)}/keystore.json`)).toBe('overwritten-and-removed');
+    expect(action(`${basename(aside)}/vault.db`)).toBe('removed');
   }, 120_000);
 
   it('a destruction that fails after the vault closed reloads the renderer and leaves evidence for the next unlock', async () => {

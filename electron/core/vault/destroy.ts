@@ -1,19 +1,19 @@
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { AppError } from '../../../shared/errors';
 import { fsyncDir, overwriteWithRandom, writeFileAtomic } from './atomic-file';
 import { PRODUCTION_KDF } from './kdf';
-import { readKeystoreFile } from './keystore';
+import { KEYSTORE_FILE, KEYSTORE_PREV_FILE, readKeystoreFile } from './keystore';
 import { getDeviceSigningKey, readVaultInfo } from './meta';
 import { acquireVaultLock } from './lock';
 import { vaultPaths } from './paths';
 import { unlockWithPassword, type VaultContext } from './vault';
 
-/** Files other modules keep beside the vault; named here so destruction leaves none of them. */
+/** Files other modules keep beside the vault (and their temporary or set-aside copies, `<name>.*`); named here so destruction leaves none of them. */
 const COMPANION_FILES = ['audit-anchor.json', 'signin.json', 'signin.json.prev', 'sync-receipt.json', 'security-evidence.jsonl'];
 
 /**
@@ -24,8 +24,9 @@ const COMPANION_FILES = ['audit-anchor.json', 'signin.json', 'signin.json.prev',
  *
  * The certificate carries the device public key, so it verifies on its own; that only proves the
  * signer held the vault's device key. To tie it to THIS device, compare the key with one recorded
- * earlier (audit checkpoints, the hospital server). Encrypted backups are separate files and are
- * NOT destroyed here.
+ * earlier (audit checkpoints, the hospital server). Copies of this vault that a restore moved aside
+ * (`<dir>.before-restore-<time>`) are destroyed with it; encrypted backups are separate files
+ * wherever the user saved them and are NOT destroyed here.
  */
 export interface DestructionCertificate {
   format: 'rsched-destruction-certificate';
@@ -135,38 +136,88 @@ export interface ShredOptions {
   signer: { deviceId: string; publicKeyPem: string; privateKeyPkcs8: Buffer };
 }
 
+type FileRecord = DestructionCertificate['files'][number];
+
+/** Key material: a keystore, its previous version, a leftover of an atomic write, a damaged copy kept aside. */
+const KEY_FILE = /^keystore\.json(\.prev)?(\.tmp-\d+|\.damaged-\d+)?$/;
+/** Encrypted data: the database, its journals, a rekeyed copy (vault.db.rekey, .rekey.tmp), snapshots, downloads. */
+const DATA_FILE = /^\.?vault\.(db|session)/;
+
+function overwriteAndRemove(path: string, name: string): FileRecord {
+  const bytes = overwriteWithRandom(path, randomBytes);
+  rmSync(path);
+  return { name, bytes, action: 'overwritten-and-removed' };
+}
+
+function remove(path: string, name: string): FileRecord {
+  const bytes = statSync(path).size;
+  rmSync(path);
+  return { name, bytes, action: 'removed' };
+}
+
+function filesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+}
+
+function keystoreVaultId(path: string): string | null {
+  try {
+    const id = (JSON.parse(readFileSync(path, 'utf8')) as { vaultId?: unknown }).vaultId;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Copies of this vault that a restore moved aside (`<dir>.before-restore-<time>`, backup.ts): each
+ * holds a full keystore that opens the same data key, so it goes too. A copy of another vault (a
+ * different vault id) is left alone.
+ */
+function beforeRestoreCopies(dir: string, vaultId: string): string[] {
+  const parent = dirname(resolve(dir));
+  const prefix = `${basename(resolve(dir))}.before-restore-`;
+  return readdirSync(parent, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith(prefix))
+    .map((e) => join(parent, e.name))
+    .filter((copy) => [KEYSTORE_FILE, KEYSTORE_PREV_FILE].some((k) => keystoreVaultId(join(copy, k)) === vaultId))
+    .sort();
+}
+
 /**
  * The destruction itself, once the caller holds the vault lock and has re-authenticated: key slots
- * overwritten and removed, the database and its companions removed, the signed certificate written.
- * Only destroyClosedVault calls it (directly, or in the vault worker through VaultContext.offload).
+ * (and every other copy of them: leftovers of atomic writes, damaged copies kept aside, copies a
+ * restore moved aside) overwritten and removed, the database, its leftovers and companions removed,
+ * the signed certificate written. Only destroyClosedVault calls it (directly, or in the vault worker
+ * through VaultContext.offload).
  */
 export async function shredVaultFiles(o: ShredOptions): Promise<DestructionCertificate> {
   const p = vaultPaths(o.dir);
-  const files: DestructionCertificate['files'] = [];
+  const files: FileRecord[] = [];
+  const copies = beforeRestoreCopies(o.dir, o.vaultId);
   // 1. Key slots first: once these are random, nothing else matters cryptographically.
   for (const path of [p.keystore, p.keystorePrev]) {
-    if (!existsSync(path)) {
-      files.push({ name: basename(path), bytes: 0, action: 'absent' });
-      continue;
-    }
-    const bytes = overwriteWithRandom(path, randomBytes);
-    rmSync(path);
-    files.push({ name: basename(path), bytes, action: 'overwritten-and-removed' });
+    files.push(existsSync(path) ? overwriteAndRemove(path, basename(path)) : { name: basename(path), bytes: 0, action: 'absent' });
+  }
+  for (const name of filesIn(o.dir).filter((n) => KEY_FILE.test(n))) files.push(overwriteAndRemove(join(o.dir, name), name));
+  for (const copy of copies) {
+    for (const name of filesIn(copy).filter((n) => KEY_FILE.test(n))) files.push(overwriteAndRemove(join(copy, name), `${basename(copy)}/${name}`));
+    fsyncDir(copy);
   }
   fsyncDir(p.dir);
   // 2. The database and its companions, including the small state files other modules keep beside it
-  //    (audit anchor, sign-in index and counters, last sync receipt, tamper evidence): nothing of the vault stays behind.
-  const companions = COMPANION_FILES.map((name) => join(p.dir, name)).filter((path) => existsSync(path));
-  for (const path of [p.db, p.wal, p.shm, p.session, ...companions]) {
-    if (!existsSync(path)) {
-      files.push({ name: basename(path), bytes: 0, action: 'absent' });
-      continue;
-    }
-    const bytes = statSync(path).size;
-    rmSync(path);
-    files.push({ name: basename(path), bytes, action: 'removed' });
+  //    (audit anchor, sign-in index and counters, last sync receipt, tamper evidence), and leftovers
+  //    (an interrupted rekey's copy, snapshot or download files): nothing of the vault stays behind.
+  for (const path of [p.db, p.wal, p.shm]) {
+    if (!existsSync(path)) files.push({ name: basename(path), bytes: 0, action: 'absent' });
   }
+  for (const name of filesIn(o.dir).filter((n) => DATA_FILE.test(n) || COMPANION_FILES.some((c) => n === c || n.startsWith(`${c}.`)))) files.push(remove(join(o.dir, name), name));
   fsyncDir(p.dir);
+  // 3. The copies a restore moved aside: everything in them is this vault's.
+  for (const copy of copies) {
+    for (const name of filesIn(copy)) files.push(remove(join(copy, name), `${basename(copy)}/${name}`));
+    rmSync(copy, { recursive: true, force: true });
+  }
+  if (copies.length > 0) fsyncDir(dirname(resolve(o.dir)));
 
   const unsigned = {
     format: 'rsched-destruction-certificate' as const,

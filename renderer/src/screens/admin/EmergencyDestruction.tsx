@@ -49,8 +49,11 @@ export function EmergencyDestruction({ phrase }: { phrase: string }) {
         <span className="pill danger">Cannot be undone.</span> For when this computer is about to be lost or seized. Destroying the vault:
       </p>
       <ul>
-        <li>overwrites every key slot with random bytes, so nothing on this disk can decrypt the vault again;</li>
-        <li>removes the database and its journal files;</li>
+        <li>
+          overwrites every key slot with random bytes, including leftover copies in the data folder and the earlier copies a restore set
+          aside beside it, so no key file the app keeps can decrypt the vault again;
+        </li>
+        <li>removes the database, its journal files and leftovers of interrupted operations;</li>
         <li>signs everyone out and returns the app to first-run setup;</li>
         <li>leaves a signed destruction certificate (time, account id, vault id) in the data folder for the hospital.</li>
       </ul>
