@@ -15,6 +15,7 @@ import type { AccountsAuditAction, AccountsAuditEntry, AuditPort } from './audit
  */
 const ACTION: Record<AccountsAuditAction, AuditAction> = {
   'auth.vault_created': 'vault.create',
+  'auth.vault_restored': 'vault.restore',
   'auth.login': 'auth.login',
   'auth.login_failed': 'auth.login',
   'auth.logout': 'auth.logout',

@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
  */
 export const ACCOUNTS_AUDIT_ACTIONS = [
   'auth.vault_created',
+  'auth.vault_restored',
   'auth.login',
   'auth.login_failed',
   'auth.logout',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { NO_ATTEMPTS, afterFailure, type AttemptState } from './throttle';
-import { getSetting } from './user-store';
+import { getSetting, listUsers, setSetting, type UserRow } from './user-store';
 
 /**
  * signin.json, beside the vault: what sign-in needs before the database can be opened.
@@ -142,25 +142,58 @@ export function writeCheckpoint(
   return body;
 }
 
+/** The columns of an account the sign-in file is built from. */
+export type SigninAccountRow = Pick<UserRow, 'id' | 'username_key' | 'failed_attempts' | 'last_failed_at' | 'locked_at'>;
+
+export function rowAttempts(row: SigninAccountRow): AttemptState {
+  return {
+    failures: row.failed_attempts,
+    lastFailureAtMs: row.last_failed_at ? Date.parse(row.last_failed_at) : null,
+    locked: row.locked_at !== null,
+  };
+}
+
+/**
+ * The checkpoint's name index and counters from the accounts in the database: the one builder
+ * behind the checkpoint written at each unlock and change (refreshCheckpoint) and the file rebuilt
+ * for a restored vault, so an account locked or throttled in the database stays so in the file.
+ */
+export function checkpointFromAccounts(body: Pick<SigninBody, 'salt'>, rows: readonly SigninAccountRow[]): { index: Record<string, string>; accounts: Record<string, AttemptState> } {
+  const index: Record<string, string> = {};
+  const accounts: Record<string, AttemptState> = {};
+  for (const row of rows) {
+    const key = usernameHash(body, row.username_key);
+    index[key] = row.id;
+    if (row.failed_attempts > 0 || row.locked_at) accounts[key] = rowAttempts(row);
+  }
+  return { index, accounts };
+}
+
+/**
+ * Set in a restored database before it is swapped in (restoreBackup), removed by the first unlock,
+ * which records the restore in the audit trail (reconcileAtUnlock): the trail shows the jump.
+ */
+export const RESTORED_SETTING = 'restored_from_backup';
+export const Restored = z.strictObject({ restoredAt: z.string().max(40), backupCreatedAt: z.string().max(40) });
+
 /**
  * Writes the sign-in file of a vault restored from a backup, from the restored database itself (the
- * file is not in the backup): the name index from its accounts, MAC'd with its own key at its own
- * generation, so the first unlock finds the file intact and each account's password picks its slot.
- * Counters start clean (the first unlock folds the database's lockouts back in). False when the
- * database was never unlocked by the app (no MAC key yet): a missing file is then what it expects.
+ * file is not in the backup): the name index and each account's failure counters and lock, MAC'd
+ * with its own key at its own generation, so the first unlock finds the file intact, each account's
+ * password picks its slot, and a locked or throttled account stays so. The database is marked
+ * restored (RESTORED_SETTING) for the first unlock's audit entry. False when the database was never
+ * unlocked by the app (no MAC key yet): a missing file is then what it expects.
  */
-export function rebuildSigninFromDatabase(dir: string, db: Database): boolean {
+export function rebuildSigninFromDatabase(dir: string, db: Database, restore: z.infer<typeof Restored>): boolean {
   const hasTables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('account_settings', 'users')").pluck().get() === 2;
   const macHex = hasTables ? getSetting(db, 'signin_mac_key') : null;
   if (!macHex) return false;
+  setSetting(db, RESTORED_SETTING, JSON.stringify(Restored.parse(restore)));
   const base = emptyBody();
-  const index: Record<string, string> = {};
-  for (const row of db.prepare('SELECT id, username_key FROM users').all() as Array<{ id: string; username_key: string }>) {
-    index[usernameHash(base, row.username_key)] = row.id;
-  }
+  const { index, accounts } = checkpointFromAccounts(base, listUsers(db));
   const macKey = Buffer.from(macHex, 'hex');
   try {
-    writeCheckpoint(dir, macKey, base, { generation: Number(getSetting(db, 'signin_generation') ?? 0), index, accounts: {} });
+    writeCheckpoint(dir, macKey, base, { generation: Number(getSetting(db, 'signin_generation') ?? 0), index, accounts });
   } finally {
     macKey.fill(0);
   }

@@ -2,8 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { usernameKey } from '../../../shared/accounts/username';
 import { AppError } from '../../../shared/errors';
 import type { AccountsContext } from './context';
-import { appendPending, attemptState, checkIntegrity, readSignin, usernameHash, writeCheckpoint, type SigninBody } from './signin-file';
-import { THROTTLE, afterFailure, judgeAttempt, type AttemptState, type AttemptVerdict } from './throttle';
+import {
+  appendPending,
+  attemptState,
+  checkIntegrity,
+  checkpointFromAccounts,
+  readSignin,
+  Restored,
+  RESTORED_SETTING,
+  rowAttempts,
+  usernameHash,
+  writeCheckpoint,
+  type SigninBody,
+} from './signin-file';
+import { THROTTLE, afterFailure, judgeAttempt, type AttemptVerdict } from './throttle';
 import { getSetting, getUser, listUsers, setSetting, updateUser, auditView, type UserRow } from './user-store';
 import { userSlotId } from './vault-port';
 
@@ -25,25 +37,11 @@ export function checkAttempt(ctx: AccountsContext, username: string): AttemptChe
   return { key, userId: body.index[key] ?? null, verdict: judgeAttempt(attemptState(body, key), ctx.clock.nowMs()) };
 }
 
-function rowAttempts(row: UserRow): AttemptState {
-  return {
-    failures: row.failed_attempts,
-    lastFailureAtMs: row.last_failed_at ? Date.parse(row.last_failed_at) : null,
-    locked: row.locked_at !== null,
-  };
-}
-
 /** Rewrites the file from the database (vault open): a fresh MAC'd checkpoint, nothing pending. */
 export function refreshCheckpoint(ctx: AccountsContext, base?: SigninBody): void {
   const db = ctx.state.db;
   const body = base ?? readSignin(ctx.dataDir).body;
-  const index: Record<string, string> = {};
-  const accounts: Record<string, AttemptState> = {};
-  for (const row of listUsers(db)) {
-    const key = usernameHash(body, row.username_key);
-    index[key] = row.id;
-    if (row.failed_attempts > 0 || row.locked_at) accounts[key] = rowAttempts(row);
-  }
+  const { index, accounts } = checkpointFromAccounts(body, listUsers(db));
   // Names that match no account keep their counters, so an unknown name throttles like a known one.
   for (const key of Object.keys(body.accounts)) if (!(key in index)) accounts[key] = attemptState(body, key);
   for (const e of body.pending) if (!(e.key in index) && e.kind === 'failure' && !(e.key in accounts)) accounts[e.key] = attemptState(body, e.key);
@@ -101,6 +99,8 @@ export async function reconcileAtUnlock(ctx: AccountsContext): Promise<void> {
     byKey.set(event.key, applyFailure(ctx, row, event.atMs, { whileVaultLocked: true, occurredAt }));
   }
 
+  recordRestore(ctx);
+
   // A temporary password that expired must not keep opening the vault offline: drop its slot.
   const now = ctx.clock.nowMs();
   for (const row of listUsers(db)) {
@@ -112,6 +112,30 @@ export async function reconcileAtUnlock(ctx: AccountsContext): Promise<void> {
     }
   }
   refreshCheckpoint(ctx, read.body);
+}
+
+/** The first unlock of a restored vault records the restore (the database was marked by restoreBackup). */
+function recordRestore(ctx: AccountsContext): void {
+  const db = ctx.state.db;
+  const mark = getSetting(db, RESTORED_SETTING);
+  if (mark === null) return;
+  let restore: { restoredAt: string; backupCreatedAt: string } | null = null;
+  try {
+    restore = Restored.parse(JSON.parse(mark));
+  } catch {
+    restore = null; // recorded anyway, without the times
+  }
+  ctx.audit.unitOfWork(db, (record) => {
+    db.prepare('DELETE FROM account_settings WHERE key = ?').run(RESTORED_SETTING);
+    record({
+      action: 'auth.vault_restored',
+      actorUserId: null,
+      outcome: 'success',
+      severity: 'high',
+      details: { restoredAt: restore?.restoredAt ?? null, backupCreatedAt: restore?.backupCreatedAt ?? null },
+      ...(restore ? { occurredAt: restore.restoredAt } : {}),
+    });
+  });
 }
 
 /** One failed attempt against an existing account, in the database, audited; returns the row after. */

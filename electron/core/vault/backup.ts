@@ -461,10 +461,11 @@ export async function restoreBackup(opts: {
       harden(db);
       checkPages(db, 'integrity_check');
       if (readVaultInfo(db).vaultId !== header.vaultId) throw tampered('vault id');
-      db.pragma('wal_checkpoint(TRUNCATE)');
       // The sign-in file beside the vault is not in the backup: without it only the recovery key
-      // would open the restored vault. Rebuilt from this database, it verifies at the first unlock.
-      rebuildSigninFromDatabase(staging, db);
+      // would open the restored vault. Rebuilt from this database (counters and locks included), it
+      // verifies at the first unlock, which also records the restore in the trail.
+      rebuildSigninFromDatabase(staging, db, { restoredAt: opts.clock.now().toISOString(), backupCreatedAt: header.createdAt });
+      db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       db.close();
     }
