@@ -49,6 +49,24 @@ describe('price-and-dive (column generation over whole rows)', () => {
     expect(Array.from(b.cells!)).toEqual(Array.from(a.cells!));
   });
 
+  it('out of rounds, fixes the free members in steps with re-pricing, ending better than rounding them all at once', async () => {
+    const { model, reopt, cells } = constructed(9);
+    const inst = model.instance;
+    const highs = await highsRuntime();
+    const score = (c: Int32Array | null): number => {
+      expect(c).not.toBeNull();
+      const ev = evaluateRoster(inst, { horizon: inst.horizon, staffCount: inst.staff.length, cells: c! });
+      expect(ev.hardViolations).toBe(0);
+      return ev.objective;
+    };
+    // 40 rounds: the first LP has not converged, so most members are still free when the budget ends.
+    const stepwise = new ColumnGeneration(model, reopt, highs).dive(cells, Infinity, () => false, 40);
+    const allAtOnce = new ColumnGeneration(model, reopt, highs);
+    allAtOnce.lateShare = 1;
+    const once = allAtOnce.dive(cells, Infinity, () => false, 40);
+    expect(score(stepwise.cells)).toBeLessThan(score(once.cells));
+  });
+
   it('prices windows of the current columns on request, still ending in a feasible roster better than the start', async () => {
     const { model, reopt, cells } = constructed(5);
     const inst = model.instance;

@@ -46,6 +46,11 @@ export class ColumnGeneration {
    */
   maxPool = Infinity;
   private keepPerMember = 20;
+  /**
+   * Out of time (or rounds), each fixing step fixes at least this share of the members still free,
+   * with an LP re-solve and, on whole rows, one pricing round in between.
+   */
+  lateShare = 0.2;
   /** Column fixed per member during a dive (-1 free); re-applied when the master is rebuilt. */
   private fixedCols: Int32Array | null = null;
 
@@ -299,6 +304,7 @@ export class ColumnGeneration {
     let rounds = 0;
     let nFixed = 0;
     let sinceFix = 0;
+    let justFixed = false;
     this.fixedCols = fixed;
     // Time left is split: the first LP gets up to half, the fixing steps the rest.
     const t0 = Date.now();
@@ -309,7 +315,9 @@ export class ColumnGeneration {
       if (nFixed === 0) lpBound = lp.objective;
       // A round budget instead of the clock keeps a run with an iteration budget reproducible.
       const late = Date.now() >= until || rounds >= maxRounds;
-      const added = late ? 0 : this.price(lp.duals, fixed, lp.primal);
+      // Out of time, one pricing round after each fixing step still (cheap next to a full dive).
+      const added = late && !(this.window === 0 && justFixed) ? 0 : this.price(lp.duals, fixed, lp.primal);
+      justFixed = false;
       if (nFixed > 0) sinceFix++;
       const priced =
         added === 0 || (nFixed === 0 && (Date.now() >= firstUntil || rounds >= maxRounds / 2)) || sinceFix >= this.repriceRounds;
@@ -335,7 +343,7 @@ export class ColumnGeneration {
       const tops: number[] = [];
       for (let e = 0; e < E; e++) {
         if (fixed[e]! >= 0 || bestJ[e]! < 0) continue;
-        if (late || bestV[e]! > 0.999) {
+        if (bestV[e]! > 0.999) {
           fixed[e] = bestJ[e]!;
           this.lpModel!.changeColBounds(slack + bestJ[e]!, 1, 1);
           fixedNow++;
@@ -344,7 +352,9 @@ export class ColumnGeneration {
         }
       }
       // Fix the largest fractional ones up to the minimum step (at least one when none was at 1).
-      const want = Math.max(1, Math.ceil((E - nFixed) * this.fixShare)) - fixedNow;
+      // Out of time, rounding every free member against one fractional LP breaks cover much more
+      // than fixing them in a few steps (fixed-round dives on Instance9/10, see the docs).
+      const want = Math.max(1, Math.ceil((E - nFixed) * (late ? this.lateShare : this.fixShare))) - fixedNow;
       if (want > 0 && tops.length > 0) {
         tops.sort((x, y) => bestV[y]! - bestV[x]! || x - y);
         for (const e of tops.slice(0, want)) {
@@ -355,6 +365,7 @@ export class ColumnGeneration {
       }
       nFixed += fixedNow;
       sinceFix = 0;
+      justFixed = late;
       if (nFixed === E || fixedNow === 0) break;
       if (this.cols.length > this.maxPool) this.prune(lp.duals, lp.primal, fixed);
       lp = this.solveLp();
