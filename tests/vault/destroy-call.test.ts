@@ -33,13 +33,18 @@ describe('vault.destroy: emergency destruction from the app', () => {
     for (const c of cleanups.splice(0).reverse()) c();
   });
 
-  it('refuses a wrong password or phrase (audited, nothing destroyed); then destroys the vault, ends every session and leaves a verifiable certificate', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'rsched-destroy-call-'));
+  /** A core on a fresh vault folder (`<root>/vault`) with the administrator signed in. */
+  async function signedInVault(prefix: string): Promise<{ root: string; dir: string; h: Harness; signedIn: Awaited<ReturnType<typeof setupAndSignInAdmin>> }> {
+    const root = mkdtempSync(join(tmpdir(), prefix));
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
     const dir = join(root, 'vault');
     const h = startCore(dir);
     cleanups.push(() => h.stop());
-    const { session } = await setupAndSignInAdmin(h);
+    return { root, dir, h, signedIn: await setupAndSignInAdmin(h) };
+  }
+
+  it('refuses a wrong password or phrase (audited, nothing destroyed); then destroys the vault, ends every session and leaves a verifiable certificate', async () => {
+    const { root, dir, h, signedIn: { session } } = await signedInVault('rsched-destroy-call-');
     const coordinator = await addUser(h, 'coordinator', 'cora');
     const info = await h.ok<VaultInfoView>('vault.info', {});
     const phrase = info.destructionPhrase;
@@ -101,12 +106,7 @@ describe('vault.destroy: emergency destruction from the app', () => {
     expect((await h.ok<{ vault: string }>('system.status', {})).vault).toBe('locked');
   }, 120_000);
   it('while a destruction runs, sign-in, recovery and a second destruction are refused; the vault stays destroyed and the core locked', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'rsched-destroy-race-'));
-    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-    const dir = join(root, 'vault');
-    const h = startCore(dir);
-    cleanups.push(() => h.stop());
-    const { recoveryKey } = await setupAndSignInAdmin(h);
+    const { dir, h, signedIn: { recoveryKey } } = await signedInVault('rsched-destroy-race-');
     const cora = await addUser(h, 'coordinator', 'cora');
     const { destructionPhrase: phrase } = await h.ok<VaultInfoView>('vault.info', {});
     const input = { currentPassword: ADMIN.password, confirmation: phrase };
@@ -146,12 +146,7 @@ describe('vault.destroy: emergency destruction from the app', () => {
   }, 120_000);
 
   it('destroys the copies a restore set aside and leftovers of an interrupted rekey, and lists them in the certificate', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'rsched-destroy-copies-'));
-    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-    const dir = join(root, 'vault');
-    const h = startCore(dir);
-    cleanups.push(() => h.stop());
-    await setupAndSignInAdmin(h);
+    const { root, dir, h } = await signedInVault('rsched-destroy-copies-');
     const { destructionPhrase: phrase, vaultId } = await h.ok<VaultInfoView>('vault.info', {});
     // What a restore over this vault leaves beside it (backup.ts), and a copy of another vault.
     const aside = `${dir}.before-restore-2026-07-01T11-00-00-000Z`;
@@ -188,12 +183,7 @@ describe('vault.destroy: emergency destruction from the app', () => {
   }, 120_000);
 
   it('a destruction that fails after the vault closed reloads the renderer and leaves evidence for the next unlock', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'rsched-destroy-fail-'));
-    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-    const dir = join(root, 'vault');
-    const h = startCore(dir);
-    cleanups.push(() => h.stop());
-    await setupAndSignInAdmin(h);
+    const { dir, h } = await signedInVault('rsched-destroy-fail-');
     const { destructionPhrase: phrase, vaultId } = await h.ok<VaultInfoView>('vault.info', {});
     // The certificate cannot be written (its name is taken by a folder): the last step fails.
     mkdirSync(join(dir, `destruction-certificate-${vaultId}.json`, 'occupied'), { recursive: true });
