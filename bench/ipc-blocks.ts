@@ -1,12 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { totpAt } from '../electron/core/accounts/mfa';
-import { createCore } from '../electron/core/app';
-import { systemClock } from '../electron/core/clock';
-import { createLogger } from '../electron/core/logger';
-import type { Caller } from '../electron/core/session';
+import { cpus, loadavg } from 'node:os';
 import { ImportPreview } from '../shared/contract/exchange';
+import { setUpSignedInAdmin, startBenchCore } from './lib/core';
 import { measure, watched } from './lib/event-loop';
 
 /**
@@ -24,17 +18,9 @@ import { measure, watched } from './lib/event-loop';
 const args = process.argv.slice(2);
 const rowsArg = args.indexOf('--rows');
 const ROWS = rowsArg >= 0 ? Math.max(1, Number(args[rowsArg + 1]) || 19_999) : 19_999;
-const PASSWORD = 'quietly fossil tangerine orbit';
 
-const dir = mkdtempSync(join(tmpdir(), 'rsched-bench-ipc-'));
-const core = createCore({ dataDir: dir, transport: 'in-process', logger: createLogger({ level: 'error' }), sweepEveryMs: 0 });
-const caller: Caller = { clientId: 'bench', transport: 'in-process' };
-
-async function ok<T>(name: string, input: unknown): Promise<T> {
-  const r = await core.dispatcher.dispatch(name, input, caller);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const bench = startBenchCore('ipc');
+const { ok } = bench;
 
 /** A people file of `n` people the program does not know yet (distinct names and emails). */
 function newPeopleCsv(n: number): string {
@@ -49,12 +35,7 @@ function newPeopleCsv(n: number): string {
 }
 
 try {
-  await ok('auth.setup', { programName: 'Bench Residency', timeZone: 'America/Chicago', admin: { username: 'bench.admin', displayName: 'Bench Admin', email: 'bench@example.org', password: PASSWORD } });
-  await ok('auth.login', { username: 'bench.admin', password: PASSWORD });
-  const notice = await ok<{ version: string }>('auth.notice', {});
-  await ok('auth.acceptNotice', { version: notice.version });
-  const begun = await ok<{ secret: string }>('auth.mfaBegin', {});
-  await ok('auth.mfaConfirm', { otp: await totpAt(begun.secret, systemClock.nowMs()), currentPassword: PASSWORD });
+  await setUpSignedInAdmin(bench);
   const seeded = await ok<{ people: number; shifts: number }>('demo.seed', { startDate: '2026-07-01', residentsPerPgy: 12 });
 
   const csv = newPeopleCsv(ROWS);
@@ -106,6 +87,5 @@ try {
       `\n(load ${figures.load1} on ${figures.cpus} CPUs)\n${JSON.stringify(figures)}\n`,
   );
 } finally {
-  core.shutdown();
-  rmSync(dir, { recursive: true, force: true });
+  bench.stop();
 }

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createCore } from '../electron/core/app';
-import { createLogger } from '../electron/core/logger';
+import { cpus, loadavg } from 'node:os';
 import type { Caller } from '../electron/core/session';
+import { BENCH_ADMIN, BENCH_PASSWORD as PASSWORD, startBenchCore } from './lib/core';
 import { watched, type Figure } from './lib/event-loop';
 
 /**
@@ -20,26 +17,15 @@ import { watched, type Figure } from './lib/event-loop';
 const args = process.argv.slice(2);
 const roundsArg = args.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Math.max(1, Number(args[roundsArg + 1]) || 3) : 3;
-const PASSWORD = 'quietly fossil tangerine orbit';
 
-const dir = mkdtempSync(join(tmpdir(), 'rsched-bench-login-'));
-const core = createCore({ dataDir: dir, transport: 'in-process', logger: createLogger({ level: 'error' }), sweepEveryMs: 0 });
+const bench = startBenchCore('login');
+const { ok, call, caller } = bench;
 const keeper: Caller = { clientId: 'bench-keeper', transport: 'in-process' };
-const caller: Caller = { clientId: 'bench', transport: 'in-process' };
-
-async function call(name: string, input: unknown, who: Caller): Promise<boolean> {
-  return (await core.dispatcher.dispatch(name, input, who)).ok;
-}
-
-async function ok(name: string, input: unknown, who: Caller): Promise<void> {
-  const r = await core.dispatcher.dispatch(name, input, who);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-}
 
 const worst = (fs: Figure[]): Figure => ({ ms: Math.max(...fs.map((f) => f.ms)), longestBlockMs: Math.max(...fs.map((f) => f.longestBlockMs)) });
 
 try {
-  await ok('auth.setup', { programName: 'Bench Residency', timeZone: 'America/Chicago', admin: { username: 'bench.admin', displayName: 'Bench Admin', email: 'bench@example.org', password: PASSWORD } }, keeper);
+  await ok('auth.setup', { programName: 'Bench Residency', timeZone: 'America/Chicago', admin: BENCH_ADMIN }, keeper);
   await call('auth.logout', {}, keeper);
 
   const locked: Figure[] = [];
@@ -80,6 +66,5 @@ try {
       `\n(load ${figures.load1} on ${figures.cpus} CPUs)\n${JSON.stringify(figures)}\n`,
   );
 } finally {
-  core.shutdown();
-  rmSync(dir, { recursive: true, force: true });
+  bench.stop();
 }

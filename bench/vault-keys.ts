@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { totpAt } from '../electron/core/accounts/mfa';
-import { createCore } from '../electron/core/app';
-import { systemClock } from '../electron/core/clock';
-import { createLogger } from '../electron/core/logger';
-import type { Caller } from '../electron/core/session';
+import { BENCH_PASSWORD as PASSWORD, setUpSignedInAdmin, startBenchCore } from './lib/core';
 import { watched } from './lib/event-loop';
 
 /**
@@ -21,25 +16,12 @@ import { watched } from './lib/event-loop';
 const args = process.argv.slice(2);
 const perPgyArg = args.indexOf('--residents-per-pgy');
 const PER_PGY = perPgyArg >= 0 ? Math.max(1, Number(args[perPgyArg + 1]) || 8) : 8;
-const PASSWORD = 'quietly fossil tangerine orbit';
 
-const dir = mkdtempSync(join(tmpdir(), 'rsched-bench-keys-'));
-const core = createCore({ dataDir: dir, transport: 'in-process', logger: createLogger({ level: 'error' }), sweepEveryMs: 0 });
-const caller: Caller = { clientId: 'bench', transport: 'in-process' };
-
-async function ok<T>(name: string, input: unknown): Promise<T> {
-  const r = await core.dispatcher.dispatch(name, input, caller);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const bench = startBenchCore('keys');
+const { ok, core, caller, dir } = bench;
 
 try {
-  await ok('auth.setup', { programName: 'Bench Residency', timeZone: 'America/Chicago', admin: { username: 'bench.admin', displayName: 'Bench Admin', email: 'bench@example.org', password: PASSWORD } });
-  await ok('auth.login', { username: 'bench.admin', password: PASSWORD });
-  const notice = await ok<{ version: string }>('auth.notice', {});
-  await ok('auth.acceptNotice', { version: notice.version });
-  const begun = await ok<{ secret: string }>('auth.mfaBegin', {});
-  await ok('auth.mfaConfirm', { otp: await totpAt(begun.secret, systemClock.nowMs()), currentPassword: PASSWORD });
+  await setUpSignedInAdmin(bench);
   const seeded = await ok<{ people: number; shifts: number }>('demo.seed', { startDate: '2026-07-01', residentsPerPgy: PER_PGY });
   const before = await ok<{ databaseBytes: number }>('vault.info', {});
 
@@ -89,6 +71,5 @@ try {
       `\n(load ${figures.load1} on ${figures.cpus} CPUs)\n${JSON.stringify(figures)}\n`,
   );
 } finally {
-  core.shutdown();
-  rmSync(dir, { recursive: true, force: true });
+  bench.stop();
 }
