@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../electron/core/accounts/mfa';
 import { ManualClock } from '../../electron/core/clock';
-import { launchChromium, startApp, type RunningApp } from './browser';
+import { openFirstRun, type RunningApp } from './browser';
 import { ADMIN, cellOf, gridToTop, setupVault, until } from './flows';
 
 /** axe-core's browser bundle, injected into each page as a script. */
@@ -76,12 +76,7 @@ describe('accessibility of the main screens in the browser preview', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(new URL('../../out/renderer/index.html', import.meta.url))) throw new Error('renderer not built: run "npm run build:renderer"');
-    app = await startApp({ clock, sweepEveryMs: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(app.preview.url);
-    await page.getByRole('heading', { name: 'Set up Residency Scheduler' }).waitFor();
+    ({ app, browser, page } = await openFirstRun({ clock, viewport: { width: 1280, height: 800 } }));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

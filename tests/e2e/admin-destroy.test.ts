@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { verifyDestructionCertificate } from '../../electron/core/vault';
-import { launchChromium, startApp, type RunningApp } from './browser';
+import { openFirstRun, type RunningApp } from './browser';
 import { ADMIN, setupVault, shot, signIn } from './flows';
 
 /**
@@ -18,12 +18,7 @@ describe('administration: emergency destruction in the browser preview', () => {
   const clock = new ManualClock('2026-09-15T12:00:00Z');
 
   beforeAll(async () => {
-    if (!existsSync(new URL('../../out/renderer/index.html', import.meta.url))) throw new Error('renderer not built: run "npm run build:renderer"');
-    app = await startApp({ clock, sweepEveryMs: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(app.preview.url);
-    await page.getByRole('heading', { name: 'Set up Residency Scheduler' }).waitFor();
+    ({ app, browser, page } = await openFirstRun({ clock, viewport: { width: 1280, height: 900 } }));
     await setupVault(page, { demo: true });
     await page.getByRole('button', { name: 'I wrote it down' }).click();
     await page.getByRole('heading', { name: 'Vault locked' }).waitFor();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { createLogger } from '../../electron/core/logger';
 import { restoreBackup, verifyRecoveryKey } from '../../electron/core/vault';
-import { launchChromium, startApp, type RunningApp } from './browser';
+import { openFirstRun, type RunningApp } from './browser';
 import { ADMIN, setupVault, shot, signIn } from './flows';
 
 /**
@@ -24,12 +24,7 @@ describe('administration: keys, backup and program settings in the browser previ
   const keys = (p: Page) => p.getByRole('region', { name: 'Keys & backup' });
 
   beforeAll(async () => {
-    if (!existsSync(new URL('../../out/renderer/index.html', import.meta.url))) throw new Error('renderer not built: run "npm run build:renderer"');
-    app = await startApp({ clock, sweepEveryMs: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await page.goto(app.preview.url);
-    await page.getByRole('heading', { name: 'Set up Residency Scheduler' }).waitFor();
+    ({ app, browser, page } = await openFirstRun({ clock, viewport: { width: 1280, height: 900 }, acceptDownloads: true }));
     recoveryKey = await setupVault(page, { demo: false });
     await page.getByRole('button', { name: 'I wrote it down' }).click();
     await page.getByRole('heading', { name: 'Vault locked' }).waitFor();

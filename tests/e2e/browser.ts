@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Clock } from '../../electron/core/clock';
 import { createCore, type Core, type CoreOptions } from '../../electron/core/app';
 import { createLogger } from '../../electron/core/logger';
 import { startPreview, type PreviewServer } from '../../electron/preview/server';
@@ -42,6 +43,23 @@ export async function startApp(overrides: Partial<CoreOptions> = {}): Promise<Ru
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface OpenApp {
+  app: RunningApp;
+  browser: Browser;
+  page: Page;
+}
+
+/** The app over a fresh vault folder (no session sweeper), Chromium, and a page at first-run setup. */
+export async function openFirstRun(opts: { clock: Clock; viewport: { width: number; height: number }; acceptDownloads?: boolean }): Promise<OpenApp> {
+  if (!existsSync(new URL('../../out/renderer/index.html', import.meta.url))) throw new Error('renderer not built: run "npm run build:renderer"');
+  const app = await startApp({ clock: opts.clock, sweepEveryMs: 0 });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: opts.viewport, ...(opts.acceptDownloads ? { acceptDownloads: true } : {}) });
+  await page.goto(app.preview.url);
+  await page.getByRole('heading', { name: 'Set up Residency Scheduler' }).waitFor();
+  return { app, browser, page };
 }
 
 /** Where tests write screenshots (never committed). */

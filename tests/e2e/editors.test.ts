@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../electron/core/accounts/mfa';
 import { ManualClock } from '../../electron/core/clock';
 import { openScheduleStore } from '../../electron/core/schedule/store';
-import { launchChromium, startApp, type RunningApp } from './browser';
+import { openFirstRun, type RunningApp } from './browser';
 import { ADMIN, setupVault, shot, signIn, until } from './flows';
 
 /**
@@ -55,12 +54,7 @@ describe('editors, emergency access and password recovery in the browser preview
   }
 
   beforeAll(async () => {
-    if (!existsSync(new URL('../../out/renderer/index.html', import.meta.url))) throw new Error('renderer not built: run "npm run build:renderer"');
-    app = await startApp({ clock, sweepEveryMs: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(app.preview.url);
-    await page.getByRole('heading', { name: 'Set up Residency Scheduler' }).waitFor();
+    ({ app, browser, page } = await openFirstRun({ clock, viewport: { width: 1280, height: 800 } }));
     recoveryKey = await setupVault(page, { demo: true });
     await page.getByRole('button', { name: 'I wrote it down' }).click();
     await page.getByRole('heading', { name: 'Vault locked' }).waitFor();

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { RETENTION_LABELS } from '../../shared/security/settings';
-import { launchChromium, startApp, type RunningApp } from './browser';
+import { openFirstRun, type RunningApp } from './browser';
 import { ADMIN, setupVault, shot, signIn, until } from './flows';
 
 /**
@@ -35,12 +34,7 @@ describe('security operations in the browser preview', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(new URL('../../out/renderer/index.html', import.meta.url))) throw new Error('renderer not built: run "npm run build:renderer"');
-    app = await startApp({ clock, sweepEveryMs: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(app.preview.url);
-    await page.getByRole('heading', { name: 'Set up Residency Scheduler' }).waitFor();
+    ({ app, browser, page } = await openFirstRun({ clock, viewport: { width: 1280, height: 900 } }));
     await setupVault(page, { demo: false });
     await page.getByRole('button', { name: 'I wrote it down' }).click();
     await page.getByRole('heading', { name: 'Vault locked' }).waitFor();
