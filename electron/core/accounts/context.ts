@@ -90,6 +90,18 @@ export function refuseWhileDestroying(state: VaultState): void {
   if (state.destroying) throw new AppError('VAULT_IN_USE', 'The vault is being destroyed (emergency destruction). It cannot be opened.');
 }
 
+/**
+ * Runs work that may open the vault (setup, sign-in, recovery) in the sign-in queue, refused while a
+ * destruction runs: checked now, and again in the queue, since a destruction may start meanwhile.
+ */
+export function inSigninQueue<T>(ctx: AccountsContext, work: () => Promise<T>): Promise<T> {
+  refuseWhileDestroying(ctx.state);
+  return ctx.serial(async () => {
+    refuseWhileDestroying(ctx.state);
+    return work();
+  });
+}
+
 export interface AccountsContext {
   readonly dataDir: string;
   readonly clock: Clock;

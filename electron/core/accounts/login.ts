@@ -2,7 +2,7 @@ import { usernameKey } from '../../../shared/accounts/username';
 import type { SessionInfo } from '../../../shared/contract/auth';
 import { AppError } from '../../../shared/errors';
 import type { Caller } from '../session';
-import { refuseWhileDestroying, type AccountsContext } from './context';
+import { inSigninQueue, type AccountsContext } from './context';
 import { checkTotp, hashRecoveryCode } from './mfa';
 import { burnVerifyTime, enforcePolicy, hashPassword, verifyPassword } from './passwords';
 import { sessionInfo } from './session-info';
@@ -29,9 +29,7 @@ export interface SetupInput {
 
 /** First run: the vault, its first administrator (no default accounts), and the recovery key. */
 export async function setup(ctx: AccountsContext, input: SetupInput, correlationId: string): Promise<{ userId: string; recoveryKey: string }> {
-  refuseWhileDestroying(ctx.state); // now, and again in the queue (a destruction may start meanwhile)
-  return ctx.serial(async () => {
-    refuseWhileDestroying(ctx.state);
+  return inSigninQueue(ctx, async () => {
     if (ctx.vault.exists(ctx.dataDir) || ctx.state.isOpen) throw new AppError('VAULT_EXISTS');
     const a = input.admin;
     const password = enforcePolicy(a.password, {
@@ -84,9 +82,7 @@ export interface LoginInput {
  * Throttle and lockout are judged before any password work, from the sign-in file.
  */
 export async function login(ctx: AccountsContext, input: LoginInput, caller: Caller, correlationId: string): Promise<SessionInfo> {
-  refuseWhileDestroying(ctx.state); // now, and again in the queue (a destruction may start meanwhile)
-  return ctx.serial(async () => {
-    refuseWhileDestroying(ctx.state);
+  return inSigninQueue(ctx, async () => {
     if (!ctx.vault.exists(ctx.dataDir)) throw new AppError('VAULT_MISSING');
     const check = checkAttempt(ctx, input.username);
     enforceVerdict(ctx, check);
@@ -190,9 +186,7 @@ async function completeLogin(ctx: AccountsContext, input: LoginInput, caller: Ca
  * new password for one account and unlocks it. Audited at high severity.
  */
 export async function recover(ctx: AccountsContext, input: { recoveryKey: string; username: string; newPassword: string }, correlationId: string): Promise<{ userId: string }> {
-  refuseWhileDestroying(ctx.state); // now, and again in the queue (a destruction may start meanwhile)
-  return ctx.serial(async () => {
-    refuseWhileDestroying(ctx.state);
+  return inSigninQueue(ctx, async () => {
     if (!ctx.vault.exists(ctx.dataDir)) throw new AppError('VAULT_MISSING');
     if (ctx.state.isOpen) {
       if (!ctx.vault.verifyRecoveryKey(ctx.dataDir, input.recoveryKey, ctx.state.vault.vaultId)) {
