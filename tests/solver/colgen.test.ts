@@ -101,4 +101,40 @@ describe('price-and-dive (column generation over whole rows)', () => {
     const worked = (r: ArrayLike<number>): number => Array.from({ length: 7 }, (_, t) => r[7 + t]!).filter((v) => v > 0).length;
     expect(worked(row!)).toBeLessThanOrEqual(worked(context));
   });
+
+  it('prices with a cutoff: the same best row when it costs less, nothing costing the cutoff or more', () => {
+    for (const n of [7, 9]) {
+      const { model, reopt, cells } = constructed(n);
+      const inst = model.instance;
+      const H = inst.horizon;
+      const S1 = inst.shifts.length + 1;
+      const rng = new Rng(n);
+      const costOf = (row: ArrayLike<number>, costs: Float64Array): number => {
+        let c = 0;
+        for (let d = 0; d < H; d++) c += costs[d * S1 + row[d]!]!;
+        return c;
+      };
+      for (let e = 0; e < 6; e++) {
+        // Reduced-cost-like prices: shifts pay off on some days, cost on others.
+        const costs = new Float64Array(H * S1);
+        for (let i = 0; i < costs.length; i++) costs[i] = i % S1 === 0 ? 0 : Math.round(rng.float() * 200 - 120);
+        const best = reopt.bestRow(e, costs);
+        expect(best).not.toBeNull();
+        const optimum = costOf(best!, costs);
+        const pruned = reopt.bestRow(e, costs, optimum + 0.5);
+        expect(pruned).not.toBeNull();
+        expect(costOf(pruned!, costs)).toBe(optimum);
+        const none = reopt.bestRow(e, costs, optimum - 0.5);
+        if (none) expect(costOf(none, costs)).toBeLessThan(optimum - 0.5);
+        // A window of the constructed row, with the rest of the row fixed.
+        const context = cells.subarray(e * H, e * H + H);
+        const inWindow = reopt.bestRowInWindow(e, costs, context, 7, 20);
+        expect(inWindow).not.toBeNull();
+        const windowOptimum = costOf(inWindow!, costs);
+        expect(costOf(reopt.bestRowInWindow(e, costs, context, 7, 20, windowOptimum + 0.5)!, costs)).toBe(windowOptimum);
+        const below = reopt.bestRowInWindow(e, costs, context, 7, 20, windowOptimum - 0.5);
+        if (below) expect(costOf(below, costs)).toBeLessThan(windowOptimum - 0.5);
+      }
+    }
+  });
 });

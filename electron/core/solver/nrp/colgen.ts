@@ -1,6 +1,7 @@
 import type { Highs } from 'highs';
 import { LinearBuilder } from '../engine/linear';
 import type { NrpModel } from './model';
+import type { Rng } from '../engine/rng';
 import type { RowReoptimizer } from './rowmove';
 
 /**
@@ -51,6 +52,10 @@ export class ColumnGeneration {
    * with an LP re-solve and, on whole rows, one pricing round in between.
    */
   lateShare = 0.2;
+  /** Prune the pricing DP with the member's dual (only improving rows are wanted). */
+  pruneWithDual = true;
+  /** When set, single fixings choose among the three largest columns at random (repeated dives). */
+  rng: Rng | null = null;
   /** Column fixed per member during a dive (-1 free); re-applied when the master is rebuilt. */
   private fixedCols: Int32Array | null = null;
 
@@ -260,14 +265,15 @@ export class ColumnGeneration {
         let gave = false;
         for (let a = 0; ; a += step) {
           const from = Math.min(H - w, a);
-          const row = this.reopt.bestRowInWindow(e, this.costs, ctx, from, from + w - 1);
+          const row = this.reopt.bestRowInWindow(e, this.costs, ctx, from, from + w - 1, this.pruneWithDual ? duals[e]! : Infinity);
           if (row && this.addIfImproving(e, row, duals)) gave = true;
           if (from === H - w) break;
         }
         if (gave) added++;
         continue;
       }
-      const row = this.reopt.bestRow(e, this.costs);
+      // Only rows with a negative reduced cost are wanted, which lets the DP prune.
+      const row = this.reopt.bestRow(e, this.costs, this.pruneWithDual ? duals[e]! : Infinity);
       if (row && this.addIfImproving(e, row, duals)) added++;
     }
     return added;
@@ -305,6 +311,7 @@ export class ColumnGeneration {
     let nFixed = 0;
     let sinceFix = 0;
     let justFixed = false;
+    let lpRef = -Infinity;
     this.fixedCols = fixed;
     // Time left is split: the first LP gets up to half, the fixing steps the rest.
     const t0 = Date.now();
@@ -316,11 +323,17 @@ export class ColumnGeneration {
       // A round budget instead of the clock keeps a run with an iteration budget reproducible.
       const late = Date.now() >= until || rounds >= maxRounds;
       // Out of time, one pricing round after each fixing step still (cheap next to a full dive).
-      const added = late && !(this.window === 0 && justFixed) ? 0 : this.price(lp.duals, fixed, lp.primal);
+      // A fixing step that left the LP value at the last converged value leaves it optimal: the
+      // converged value bounds every master with more members fixed, so no column can price out.
+      const unchanged = this.window === 0 && lp.objective <= lpRef + 1e-6;
+      const added = unchanged || (late && !(this.window === 0 && justFixed)) ? 0 : this.price(lp.duals, fixed, lp.primal);
       justFixed = false;
+      if (!late && added === 0 && !unchanged) lpRef = lp.objective;
       if (nFixed > 0) sinceFix++;
       const priced =
-        added === 0 || (nFixed === 0 && (Date.now() >= firstUntil || rounds >= maxRounds / 2)) || sinceFix >= this.repriceRounds;
+        added === 0 ||
+        (nFixed === 0 && (Date.now() >= firstUntil || rounds >= maxRounds / 2)) ||
+        sinceFix >= this.repriceRounds;
       if (!priced) {
         if (this.cols.length > this.maxPool) this.prune(lp.duals, lp.primal, fixed);
         lp = this.solveLp();
@@ -357,6 +370,12 @@ export class ColumnGeneration {
       const want = Math.max(1, Math.ceil((E - nFixed) * (late ? this.lateShare : this.fixShare))) - fixedNow;
       if (want > 0 && tops.length > 0) {
         tops.sort((x, y) => bestV[y]! - bestV[x]! || x - y);
+        // A repeated dive picks its first member among the few largest at random (see `rng`).
+        if (this.rng && want === 1 && tops.length > 1) {
+          const k = Math.min(tops.length, 3);
+          const i = this.rng.int(k);
+          [tops[0], tops[i]] = [tops[i]!, tops[0]!];
+        }
         for (const e of tops.slice(0, want)) {
           fixed[e] = bestJ[e]!;
           this.lpModel!.changeColBounds(slack + bestJ[e]!, 1, 1);

@@ -43,6 +43,7 @@ export class RowDp {
   private entPrev = new Int32Array(1 << 16);
   private entVal = new Int32Array(1 << 16);
   private boundBuf = new Int32Array(0);
+  private costBoundBuf = new Float64Array(0);
 
   private ensure(nStates: number): void {
     if (this.bufA.length < nStates) {
@@ -96,6 +97,39 @@ export class RowDp {
     return g;
   }
 
+  /**
+   * finish[t * M + m]: the least cost of days a+t..b for a row that has worked m minute units in the
+   * window before day a+t and ends within [lo, hi] (run lengths, successions and weekends relaxed).
+   */
+  private completionBound(e: number, a: number, b: number, cost: Float64Array, allowed: Int32Array, lo: number, hi: number): Float64Array {
+    const S1 = this.S + 1;
+    const M = hi + 1;
+    const len = b - a + 1;
+    const size = (len + 1) * M;
+    if (this.costBoundBuf.length < size) this.costBoundBuf = new Float64Array(size);
+    const f = this.costBoundBuf;
+    for (let m = 0; m < M; m++) f[len * M + m] = m >= lo ? 0 : Infinity;
+    const base = e * this.H;
+    for (let t = len - 1; t >= 0; t--) {
+      const off = this.dayOff[base + a + t] === 1;
+      const row = t * M;
+      const next = (t + 1) * M;
+      for (let m = 0; m < M; m++) {
+        let best = Infinity;
+        for (let i = 0; i < allowed.length; i++) {
+          const v = allowed[i]!;
+          if (off && v !== 0) continue;
+          const nm = m + this.units[v]!;
+          if (nm > hi) continue;
+          const c = cost[t * S1 + v]! + f[next + nm]!;
+          if (c < best) best = c;
+        }
+        f[row + m] = best;
+      }
+    }
+    return f;
+  }
+
   constructor(private readonly instance: NrpInstance) {
     const S = instance.shifts.length;
     this.H = instance.horizon;
@@ -123,6 +157,8 @@ export class RowDp {
    * Best values for row `e` on days [a, b] given `cells` elsewhere and `cost[(d - a) * (S+1) + v]`
    * per day and value; `allowed` lists the member's permitted values. Returns the new values for
    * the window, or null when no row satisfies the rules with this context (or it is too large).
+   * With a `cutoff`, only rows costing less are wanted (null if there is none): partial rows that
+   * cannot finish below it are pruned, which is what makes pricing a converged member cheap.
    */
   solve(
     e: number,
@@ -135,6 +171,7 @@ export class RowDp {
     maxStates = 4_000_000,
     maxEntries = 8_000_000,
     cap?: { value: number; max: number },
+    cutoff = Infinity,
   ): Int32Array | null {
     const { H, S, C } = this;
     const S1 = S + 1;
@@ -196,6 +233,12 @@ export class RowDp {
     const bound = this.suffixBound(e, a, b, allowed);
     const K = cmax + Math.max(1, offMin);
     const offTop = Math.max(1, offMin);
+
+    // Completion bound for the cutoff: the cheapest way to finish from (day, minutes) with the
+    // minutes still in [lo, hi], every other rule relaxed.
+    const pruning = cutoff < Infinity;
+    const finish = pruning ? this.completionBound(e, a, b, cost, allowed, lo, hi) : this.costBoundBuf;
+    if (pruning && !(finish[0]! < cutoff)) return null;
 
     // Initial state: the run ending at a-1 (fixed), or a virtual start before day 0.
     const prevVal = a > 0 ? cell(a - 1) : -1;
@@ -324,6 +367,7 @@ export class RowDp {
           if (nq >= Q) continue;
           const ns = idx(this.cls[nv]!, nr, nz, nm, nw, nq);
           const val = v0 + cost[t * S1 + nv]!;
+          if (pruning && !(val + finish[(t + 1) * M + nm]! < cutoff)) continue;
           const old = nxt[ns]!;
           if (val < old) {
             let en: number;

@@ -37,7 +37,7 @@ export class RowReoptimizer {
    * shift type the window used too often gets a growing price and the DP runs again (a Lagrangian
    * repair), with types whose budget is already spent outside the window excluded outright.
    */
-  private solveWithShiftLimits(values: Int32Array, e: number, a: number, b: number, budget?: WindowBudget): Int32Array | null {
+  private solveWithShiftLimits(values: Int32Array, e: number, a: number, b: number, budget?: WindowBudget, cutoff = Infinity): Int32Array | null {
     const { H, S1 } = this;
     const limit = this.limits[e]!;
     const outside = new Int32Array(S1);
@@ -52,8 +52,11 @@ export class RowReoptimizer {
       const left = limit[v]! - outside[v]!;
       if (left > 0 && left <= 12 && left < b - a + 1 && (!cap || left < cap.max)) cap = { value: v, max: left };
     }
+    // A row within the maxima pays at most `penalty` more under the repair's prices than its true
+    // cost, so the cutoff is raised by that much to keep every such row in reach.
+    let penalty = 0;
     for (let round = 0; round < 10; round++) {
-      const best = this.dp.solve(e, a, b, values, this.cost, this.ctx.allowed[e]!, budget, undefined, undefined, cap);
+      const best = this.dp.solve(e, a, b, values, this.cost, this.ctx.allowed[e]!, budget, undefined, undefined, cap, cutoff + penalty);
       if (!best) return null;
       this.counts.set(outside);
       for (let t = 0; t < best.length; t++) this.counts[best[t]!]!++;
@@ -63,6 +66,7 @@ export class RowReoptimizer {
         ok = false;
         const price = 20 * 2 ** round;
         for (let t = 0; t <= b - a; t++) this.cost[t * S1 + v]! += price;
+        penalty += price * Math.max(0, limit[v]! - outside[v]!);
       }
       if (ok) return best;
     }
@@ -91,25 +95,31 @@ export class RowReoptimizer {
 
   /**
    * The best whole row of member e under given per-day costs `costs[d * (S+1) + v]` (e.g. reduced
-   * costs when pricing columns), with every hard rule and the per-shift-type maxima; null if none.
+   * costs when pricing columns), with every hard rule and the per-shift-type maxima; null if none,
+   * or if none costs less than `cutoff`.
    */
-  bestRow(e: number, costs: Float64Array): Int32Array | null {
+  bestRow(e: number, costs: Float64Array, cutoff = Infinity): Int32Array | null {
     this.cost.set(costs.subarray(0, this.H * this.S1));
-    return this.solveWithShiftLimits(this.blank, e, 0, this.H - 1);
+    return this.solveWithShiftLimits(this.blank, e, 0, this.H - 1, undefined, cutoff);
   }
 
   private readonly blank: Int32Array;
 
   /**
    * The best row of member e that equals `context` outside days [a, b], under whole-horizon costs
-   * `costs[d * (S+1) + v]`; null if none. Returns the whole row.
+   * `costs[d * (S+1) + v]`; null if none (or none whose whole row costs less than `cutoff`).
+   * Returns the whole row.
    */
-  bestRowInWindow(e: number, costs: Float64Array, context: ArrayLike<number>, a: number, b: number): Int32Array | null {
+  bestRowInWindow(e: number, costs: Float64Array, context: ArrayLike<number>, a: number, b: number, cutoff = Infinity): Int32Array | null {
     const { H, S1 } = this;
     this.cost.set(costs.subarray(a * S1, (b + 1) * S1));
     const base = e * H;
-    for (let d = 0; d < H; d++) this.blank[base + d] = context[d]!;
-    const best = this.solveWithShiftLimits(this.blank, e, a, b);
+    let outside = 0;
+    for (let d = 0; d < H; d++) {
+      this.blank[base + d] = context[d]!;
+      if (d < a || d > b) outside += costs[d * S1 + context[d]!]!;
+    }
+    const best = this.solveWithShiftLimits(this.blank, e, a, b, undefined, cutoff - outside);
     const row = Int32Array.from(this.blank.subarray(base, base + H));
     this.blank.fill(0, base, base + H);
     if (!best) return null;
