@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChangeTx } from '../../electron/core/db/unit-of-work';
 import { sequentialIds } from '../../electron/core/ids';
 import { bindUnit, type Unit } from '../../electron/core/schedule/change';
 import { ScheduleService } from '../../electron/core/schedule/service';
+import { addDays } from '../../shared/domain/common';
 import type { AppError } from '../../shared/errors';
 import { scheduleFixture } from '../schedule/fixture';
 
@@ -73,6 +75,45 @@ describe('applyShiftChanges: an accepted month of call in one unit of work', () 
     expect(attempt([good, { ...good, personId: 'nobody' }])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }) as AppError);
     expect(units).toBe(0);
     expect(f.auditRows()).toHaveLength(before);
+    expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
+  });
+
+  const cause = (tx: ChangeTx): void => {
+    tx.record({ action: 'schedule.generate', resourceType: 'schedule', resourceId: 'preview-2', details: { kind: 'call' } });
+  };
+  /** 100 new night shifts for the senior from August: more than one step of checks. */
+  const hundredNights = (): Array<{ personId: string; shiftTypeId: string; date: string }> =>
+    Array.from({ length: 100 }, (_, i) => ({ personId: ids.senior, shiftTypeId: ids.night, date: addDays('2026-08-01', i) }));
+
+  it('checks in steps with the event loop free between them, and writes only if nothing was written to the vault since the checks began', async () => {
+    let pauses = 0;
+    const checked = await service.checkShiftChanges({ remove: ids.existing, add: hundredNights() }, async () => {
+      pauses++;
+      // Someone else's change while the checks wait: not about these shifts, but a write all the same.
+      if (pauses === 1) f.service.savePerson(f.actor, { displayName: 'Rowan Pell', email: null, kind: 'resident', pgy: 2, specialty: 'internal-medicine', facultyRoles: [], trainingStart: '2026-07-01', trainingEnd: null, active: true });
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    expect(pauses).toBeGreaterThanOrEqual(2);
+    const before = f.auditRows().length;
+    expect(service.writeCheckedShiftChanges(f.actor, checked, cause)).toBeNull();
+    expect(units).toBe(0);
+    expect(f.auditRows()).toHaveLength(before);
+    expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
+
+    // Checked again with nothing written meanwhile: one unit of work, as applyShiftChanges writes it.
+    const again = await service.checkShiftChanges({ remove: ids.existing, add: hundredNights() }, () => new Promise((resolve) => setImmediate(resolve)));
+    expect(service.writeCheckedShiftChanges(f.actor, again, cause)).toBe(2 + 100);
+    expect(units).toBe(1);
+    expect(f.auditRows().slice(before).map((e) => e.action)).toEqual(['shift.delete', 'shift.delete', ...hundredNights().map(() => 'shift.create'), 'schedule.generate']);
+    expect(f.store.shiftAssignments.all()).toHaveLength(100);
+  });
+
+  it('refuses in steps what it refuses in one turn, writing nothing', async () => {
+    const add = [...hundredNights(), { personId: ids.resident, shiftTypeId: ids.night, date: '2026-07-02' }];
+    const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    await expect(service.checkShiftChanges({ remove: [ids.existing[0]!], add }, pause)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(service.checkShiftChanges({ remove: ['no-such-shift'], add: [] }, pause)).rejects.toMatchObject({ code: 'NOT_FOUND', issues: [{ path: 'remove.0' }] });
+    expect(units).toBe(0);
     expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
   });
 });

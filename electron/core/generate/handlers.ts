@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { generateCalls } from '../../../shared/contract/generate';
 import { addDays } from '../../../shared/domain/common';
 import { AppError } from '../../../shared/errors';
@@ -11,7 +12,7 @@ import type { ResidencyJob, ResidencyResult } from '../solver/residency/worker';
 import type { ChangeTx } from '../db/unit-of-work';
 import type { Workspace } from '../workspace';
 import { buildBlockInput, buildCallInput } from './build';
-import { blockFingerprint, callFingerprint, diffSlots, keepPreview, previewsOf, type ApplyPlan, type Preview } from './preview';
+import { blockFingerprint, callFingerprint, diffSlots, keepPreview, previewsOf, type ApplyPlan, type Preview, type StoredPreview } from './preview';
 
 export interface GenerateDeps {
   /** The open vault's workspace; throws VAULT_LOCKED when none is open. */
@@ -22,6 +23,16 @@ interface RunningJob {
   controller: AbortController;
   progress: ResidencyProgress | null;
   startedAt: number;
+}
+
+/** Times accept checks a month of call in steps (each undone by a write meanwhile) before it checks and writes in one turn. */
+const ACCEPT_STEPPED_ATTEMPTS = 3;
+
+/** The fingerprint of what a stored preview depends on, as the vault holds it now. */
+function fingerprintNow(ws: Workspace, stored: StoredPreview): string {
+  if (stored.plan.kind === 'blocks') return blockFingerprint(ws.store, stored.plan.yearId);
+  const [lo, hi] = stored.fingerprint.split('|') as [string, string];
+  return `${lo}|${hi}|${callFingerprint(ws.store, lo, hi)}`;
 }
 
 /** Context days around a call range whose shifts feed the ACGME check (and so the fingerprint). */
@@ -152,19 +163,17 @@ export function generateHandlers(deps: GenerateDeps): Handlers<typeof generateCa
       return view;
     },
 
-    'generate.accept': (input, ctx) => {
+    'generate.accept': async (input, ctx) => {
       const ws = deps.workspace();
-      const stored = previewsOf(ws.db).get(input.previewId);
-      if (!stored) throw new AppError('NOT_FOUND', 'No such preview: it may have expired or the vault was locked since.');
-      const { plan, view } = stored;
-      const now = plan.kind === 'blocks' ? blockFingerprint(ws.store, plan.yearId) : (() => {
-        const [lo, hi] = stored.fingerprint.split('|') as [string, string];
-        return `${lo}|${hi}|${callFingerprint(ws.store, lo, hi)}`;
-      })();
-      if (now !== stored.fingerprint) throw new AppError('CONFLICT', 'The schedule changed since this preview was generated. Generate a new one.');
       const actor = actorOf(ctx);
-      const sizeBefore = ws.audit.size;
-      const generated = (tx: ChangeTx): void => {
+      /** The preview, if the schedule it was computed from has not moved since. */
+      const current = (): StoredPreview => {
+        const stored = previewsOf(ws.db).get(input.previewId);
+        if (!stored) throw new AppError('NOT_FOUND', 'No such preview: it may have expired or the vault was locked since.');
+        if (fingerprintNow(ws, stored) !== stored.fingerprint) throw new AppError('CONFLICT', 'The schedule changed since this preview was generated. Generate a new one.');
+        return stored;
+      };
+      const generated = (view: Preview) => (tx: ChangeTx): void => {
         tx.record({
           action: 'schedule.generate',
           resourceType: 'schedule',
@@ -182,16 +191,37 @@ export function generateHandlers(deps: GenerateDeps): Handlers<typeof generateCa
         });
       };
       // One unit of work: every record's entry (before/after) and the schedule.generate entry tying
-      // them to the preview. Call shifts are checked first, then written in one bulk pass (one
-      // savepoint per shift made a month of call block the main thread for ~100 ms).
-      const applied =
-        plan.kind === 'blocks'
-          ? ws.unit(actor, (tx) => {
-              const n = plan.items.length > 0 ? ws.service.setBlockAssignments(actor, plan.items) : 0;
-              generated(tx);
-              return n;
-            })
-          : ws.service.applyShiftChanges(actor, { remove: plan.remove, add: plan.add, disambiguation: 'earlier' }, generated);
+      // them to the preview.
+      let applied: number | null = null;
+      let sizeBefore = 0;
+      for (let attempt = 1; applied === null; attempt++) {
+        const { plan, view } = current();
+        sizeBefore = ws.audit.size;
+        if (plan.kind === 'blocks') {
+          applied = ws.unit(actor, (tx) => {
+            const n = plan.items.length > 0 ? ws.service.setBlockAssignments(actor, plan.items) : 0;
+            generated(view)(tx);
+            return n;
+          });
+        } else {
+          const changes = { remove: plan.remove, add: plan.add, disambiguation: 'earlier' as const };
+          if (attempt > ACCEPT_STEPPED_ATTEMPTS) {
+            // The vault kept being written meanwhile: check and write in one turn, as a small change does.
+            applied = ws.service.applyShiftChanges(actor, changes, generated(view));
+          } else {
+            // A month of call: the checks run in steps with the event loop free between them, then
+            // the write (one transaction) runs only if nothing was written to the vault since the
+            // fingerprint above was compared; otherwise everything is checked again.
+            const checked = await ws.service.checkShiftChanges(changes, async () => {
+              await nextTurn();
+              sameVault(ws);
+            });
+            sameVault(ws);
+            sizeBefore = ws.audit.size;
+            applied = ws.service.writeCheckedShiftChanges(actor, checked, generated(view));
+          }
+        }
+      }
       previewsOf(ws.db).delete(input.previewId);
       return { previewId: input.previewId, applied, auditEntries: ws.audit.size - sizeBefore };
     },

@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
 import type { z } from 'zod';
 import { addDays } from '../../../shared/domain/common';
 import type {
@@ -50,6 +51,36 @@ function mapConstraint(err: unknown, what: string): never {
     throw new AppError('CONFLICT', `This ${what} is still used by other records (assignments, absences or credentials).`);
   }
   throw err;
+}
+
+export interface ShiftChanges {
+  /** Ids of shifts to remove (first). */
+  remove: readonly string[];
+  /** Shifts to add (after the removals), materialized in the program's zone. */
+  add: ReadonlyArray<{ personId: string; shiftTypeId: string; date: string }>;
+  disambiguation?: Disambiguation;
+}
+
+/** Shift changes checked against the vault, ready for writeCheckedShiftChanges. */
+export interface CheckedShiftChanges {
+  readonly removed: readonly ShiftAssignment[];
+  readonly added: readonly ShiftAssignment[];
+  /** The vault's write mark when the checks began. */
+  readonly mark: string;
+}
+
+/** Records checked between two pauses of checkShiftChanges (a few milliseconds of work). */
+const CHECK_STEP = 64;
+
+/**
+ * Moves with every write to the vault: a row changed on this connection (total_changes, which
+ * counts rolled-back writes too) or a commit by another connection (data_version). Equal marks
+ * mean nothing was written in between.
+ */
+function writeMark(db: Database): string {
+  const local = db.prepare('SELECT total_changes()').pluck().get() as number;
+  const others = db.pragma('data_version', { simple: true }) as number;
+  return `${local}|${others}`;
 }
 
 /**
@@ -337,16 +368,68 @@ export class ScheduleService {
    * each (before/after). `also` may record more entries in the same change set (what caused it).
    * Refuses as a whole, writing nothing, if any single change would be refused.
    */
-  applyShiftChanges(
-    actor: AuditActor,
-    changes: { remove: readonly string[]; add: ReadonlyArray<{ personId: string; shiftTypeId: string; date: string }>; disambiguation?: Disambiguation },
-    also?: (tx: ChangeTx) => void,
-  ): number {
+  applyShiftChanges(actor: AuditActor, changes: ShiftChanges, also?: (tx: ChangeTx) => void): number {
+    const checks = this.shiftChangeChecks(changes);
+    let step = checks.next();
+    while (!step.done) step = checks.next();
+    // Checked and written in the same turn of the event loop: nothing can have been written between.
+    const written = this.writeCheckedShiftChanges(actor, step.value, also);
+    if (written === null) throw new AppError('INTERNAL', 'The vault was written while shift changes were checked.');
+    return written;
+  }
+
+  /**
+   * The checks of applyShiftChanges in steps, awaiting `pause` between them, so a large change set
+   * does not hold the main thread while it is read and checked. The vault's write mark is taken
+   * synchronously when this is called: what the caller checked in the same turn is covered too.
+   */
+  async checkShiftChanges(changes: ShiftChanges, pause: () => Promise<void>): Promise<CheckedShiftChanges> {
+    const checks = this.shiftChangeChecks(changes);
+    for (let step = checks.next(); ; step = checks.next()) {
+      if (step.done) return step.value;
+      await pause();
+    }
+  }
+
+  /**
+   * Writes checked shift changes as ONE unit of work: a delete entry (before) per removal, a create
+   * entry (after) per addition, then whatever `also` records. Returns null, writing nothing, if
+   * anything at all was written to the vault since the checks began (they may no longer hold: check
+   * again); re-checked inside the transaction, so no write can slip in between.
+   */
+  writeCheckedShiftChanges(actor: AuditActor, checked: CheckedShiftChanges, also?: (tx: ChangeTx) => void): number | null {
+    if (writeMark(this.store.db) !== checked.mark) return null;
+    return this.runChange(actor, (tx) => {
+      if (writeMark(this.store.db) !== checked.mark) throw new AppError('CONFLICT', 'The schedule changed while the changes were checked.');
+      for (const before of checked.removed) {
+        try {
+          this.store.shiftAssignments.delete(before.id);
+        } catch (err) {
+          mapConstraint(err, 'shift');
+        }
+        tx.record({ action: 'shift.delete', resourceType: 'shift', resourceId: before.id, subject: before.personId, before: asRecord(before), after: null });
+      }
+      for (const record of checked.added) {
+        this.store.shiftAssignments.put(record);
+        tx.record({ action: 'shift.create', resourceType: 'shift', resourceId: record.id, subject: record.personId, before: null, after: asRecord(record) });
+      }
+      also?.(tx);
+      return checked.removed.length + checked.added.length;
+    });
+  }
+
+  /** The checks of a set of shift changes, yielding every CHECK_STEP records; reads only. */
+  private *shiftChangeChecks(changes: ShiftChanges): Generator<void, CheckedShiftChanges, void> {
+    const mark = writeMark(this.store.db);
     const zone = this.settings().timeZone;
     const years = this.store.years.all();
     const people = new Set<string>();
     const shiftTypes = new Map<string, ShiftType>();
-    const removed = changes.remove.map((id, i) => this.store.shiftAssignments.require(id, `remove.${i}`));
+    const removed: ShiftAssignment[] = [];
+    for (const [i, id] of changes.remove.entries()) {
+      removed.push(this.store.shiftAssignments.require(id, `remove.${i}`));
+      if ((i + 1) % CHECK_STEP === 0) yield;
+    }
     const removedIds = new Set(changes.remove);
     const dates = changes.add.map((a) => a.date).sort();
     const taken = new Set(
@@ -357,7 +440,9 @@ export class ScheduleService {
             .filter((s) => !removedIds.has(s.id))
             .map((s) => `${s.personId}|${s.shiftTypeId}|${s.date}`),
     );
-    const records = changes.add.map((a, i) => {
+    yield;
+    const added: ShiftAssignment[] = [];
+    for (const [i, a] of changes.add.entries()) {
       if (!people.has(a.personId)) {
         this.store.people.require(a.personId, `add.${i}.personId`);
         people.add(a.personId);
@@ -369,24 +454,10 @@ export class ScheduleService {
       if (taken.has(key)) throw new AppError('CONFLICT', 'This person already has this shift on this date.');
       taken.add(key);
       const { startsAt, endsAt } = this.materializeIn(zone, shiftType, a.date, changes.disambiguation ?? 'reject');
-      return ShiftAssignment.parse({ id: this.ids.id(), personId: a.personId, shiftTypeId: a.shiftTypeId, date: a.date, startsAt, endsAt });
-    });
-    return this.runChange(actor, (tx) => {
-      for (const before of removed) {
-        try {
-          this.store.shiftAssignments.delete(before.id);
-        } catch (err) {
-          mapConstraint(err, 'shift');
-        }
-        tx.record({ action: 'shift.delete', resourceType: 'shift', resourceId: before.id, subject: before.personId, before: asRecord(before), after: null });
-      }
-      for (const record of records) {
-        this.store.shiftAssignments.put(record);
-        tx.record({ action: 'shift.create', resourceType: 'shift', resourceId: record.id, subject: record.personId, before: null, after: asRecord(record) });
-      }
-      also?.(tx);
-      return removed.length + records.length;
-    });
+      added.push(ShiftAssignment.parse({ id: this.ids.id(), personId: a.personId, shiftTypeId: a.shiftTypeId, date: a.date, startsAt, endsAt }));
+      if ((i + 1) % CHECK_STEP === 0) yield;
+    }
+    return { removed, added, mark };
   }
 
   // ---- absences ---------------------------------------------------------------------------------
