@@ -5,6 +5,7 @@ import { sessionHas } from '../../shared/rbac';
 import type { Clock } from './clock';
 import type { IdGenerator } from './ids';
 import type { Logger } from './logger';
+import { meterCall } from './main-thread-blocks';
 import type { Caller, Session, SessionProvider } from './session';
 
 export interface CoreServices {
@@ -54,7 +55,10 @@ export interface DispatcherOptions<C extends Contract> {
   allowedWhilePending?: ReadonlySet<string> | Partial<Record<Session['pending'][number], ReadonlySet<string>>>;
   /** Every call made while the session's break-glass elevation is active (audited, flagged). */
   onBreakGlassCall?: (info: { callName: string; session: Session; correlationId: string; outcome: string }) => void;
-  /** Budget after which a handler is reported as too slow for the IPC path (ms). */
+  /**
+   * Budget for the longest stretch a call may hold the main thread without a break (ms); a call
+   * over it is logged. Awaited time (workers, scrypt, timers) does not count.
+   */
   slowCallMs?: number;
 }
 
@@ -109,6 +113,15 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
   });
 
   async function dispatch(name: string, rawInput: unknown, caller: Caller): Promise<WireResult<unknown>> {
+    const { value, longestBlockMs } = await meterCall(() => run(name, rawInput, caller));
+    if (longestBlockMs > slowCallMs) {
+      const call = Object.prototype.hasOwnProperty.call(contract, name) ? name : '(unknown call)';
+      services.logger.warn('call blocked the main thread', { call, ms: Math.round(longestBlockMs) });
+    }
+    return value;
+  }
+
+  async function run(name: string, rawInput: unknown, caller: Caller): Promise<WireResult<unknown>> {
     const correlationId = services.ids.correlationId();
     const def: CallDef | undefined = Object.prototype.hasOwnProperty.call(contract, name) ? contract[name] : undefined;
     if (!def) return fail(new AppError('UNKNOWN_CALL'), correlationId);
@@ -149,7 +162,6 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
     }
 
     const ctx: CallContext = { services, caller, session, correlationId, callName: name };
-    const started = performance.now();
     let outcome = 'ok';
     try {
       const handler = handlers[name] as Handler<CallDef>;
@@ -171,8 +183,6 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
       return fail(new AppError('INTERNAL'), correlationId);
     } finally {
       if (breakGlass && session) opts.onBreakGlassCall?.({ callName: name, session, correlationId, outcome });
-      const ms = performance.now() - started;
-      if (ms > slowCallMs) services.logger.warn('slow call on the IPC path', { call: name, ms: Math.round(ms) });
     }
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { setImmediate, setTimeout } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineCall } from '../../shared/contract/define';
 import { AppError } from '../../shared/errors';
@@ -159,5 +160,92 @@ describe('the dispatcher', () => {
         sessions: new MemorySessions(),
       }),
     ).toThrow(/no handler/);
+  });
+});
+
+/**
+ * The slow-call warning reports what hurts the app: how long a call held the main thread without a
+ * break, not how long it was awaited. Budget 50 ms; the busy handlers spin well past it or well under.
+ */
+describe('the dispatcher: slow calls are the ones that block the main thread', () => {
+  const call = (): ReturnType<typeof defineCall> =>
+    defineCall({ input: z.object({}).strict(), output: z.object({ pong: z.boolean() }).strict(), access: 'public', mutates: false, summary: 'test' });
+  const contract = {
+    'wait.timer': call(), 'busy.sync': call(), 'busy.afterAwait': call(), 'busy.steps': call(), 'busy.noTurn': call(),
+  };
+  const spin = (ms: number): void => {
+    const until = performance.now() + ms;
+    while (performance.now() < until) { /* holding the main thread */ }
+  };
+  const pong = { pong: true };
+  const handlers = {
+    'wait.timer': async () => {
+      await setTimeout(200);
+      return pong;
+    },
+    'busy.sync': () => {
+      spin(80);
+      return pong;
+    },
+    'busy.afterAwait': async () => {
+      await setTimeout(5);
+      spin(80);
+      return pong;
+    },
+    // 80 ms of work in four steps with a turn of the event loop between them.
+    'busy.steps': async () => {
+      for (let i = 0; i < 4; i++) {
+        spin(20);
+        await setImmediate();
+      }
+      return pong;
+    },
+    // Two halves separated by an await that does not give the event loop a turn.
+    'busy.noTurn': async () => {
+      spin(40);
+      await null;
+      spin(40);
+      return pong;
+    },
+  };
+  const setupSlow = () => {
+    const sink = memorySink();
+    const dispatcher = createDispatcher({
+      contract,
+      handlers,
+      services: { clock: new ManualClock(), ids: sequentialIds(), logger: createLogger({ sink, level: 'debug' }) },
+      sessions: new MemorySessions(),
+      slowCallMs: 50,
+    });
+    const slow = (): Array<{ call: unknown; ms: unknown }> =>
+      sink.records.filter((r) => r.msg === 'call blocked the main thread').map((r) => ({ call: r.call, ms: r.ms }));
+    return { dispatcher, slow };
+  };
+
+  it('does not log a call that awaits a 200 ms timer, and logs one that spins 80 ms synchronously (name and ms only)', async () => {
+    const { dispatcher, slow } = setupSlow();
+    expect(await dispatcher.dispatch('wait.timer', {}, caller)).toEqual({ ok: true, value: pong });
+    expect(slow()).toEqual([]);
+    await dispatcher.dispatch('busy.sync', {}, caller);
+    expect(slow()).toEqual([{ call: 'busy.sync', ms: expect.any(Number) as number }]);
+    expect(slow()[0]!.ms as number).toBeGreaterThanOrEqual(80);
+  });
+
+  it('counts the work after an await, and work split only by awaits that give no turn; not work that yields between steps', async () => {
+    const { dispatcher, slow } = setupSlow();
+    await dispatcher.dispatch('busy.steps', {}, caller);
+    expect(slow()).toEqual([]);
+    await dispatcher.dispatch('busy.afterAwait', {}, caller);
+    await dispatcher.dispatch('busy.noTurn', {}, caller);
+    expect(slow().map((s) => s.call)).toEqual(['busy.afterAwait', 'busy.noTurn']);
+  });
+
+  it("does not blame a waiting call for another call's block", async () => {
+    const { dispatcher, slow } = setupSlow();
+    const waiting = dispatcher.dispatch('wait.timer', {}, caller);
+    await setTimeout(20);
+    await dispatcher.dispatch('busy.afterAwait', {}, caller);
+    await waiting;
+    expect(slow().map((s) => s.call)).toEqual(['busy.afterAwait']);
   });
 });

@@ -1,0 +1,91 @@
+import { createHook, executionAsyncResource } from 'node:async_hooks';
+
+/**
+ * How long a call held the main thread without a break: its longest block. A block is a run of the
+ * call's own code with no turn of the event loop in between: the synchronous start of the call,
+ * then each callback it set up (a timer, a worker's answer, an await's continuation), joined with
+ * the continuations that follow it in the same microtask drain. Time spent awaiting (a worker, the
+ * libuv pool, a timer) does not count, and neither does other calls' code running meanwhile.
+ *
+ * The call's callbacks are told apart with async_hooks: every async resource created while the call's
+ * code runs belongs to it. The hook is enabled only while some call is in flight.
+ */
+interface CallState {
+  longestMs: number;
+  depth: number;
+  blockStart: number;
+  lastTurn: number;
+}
+
+const owners = new WeakMap<object, CallState>();
+const microtasks = new WeakSet<object>();
+let current: CallState | null = null;
+const entered: Array<CallState | null> = [];
+/** Callbacks being run (nesting depth); a new turn starts when an outermost one is not a microtask. */
+let depth = 0;
+let turn = 0;
+let inFlight = 0;
+
+function startSlice(call: CallState, sameTurnContinues: boolean): void {
+  if (call.depth++ > 0) return;
+  if (!sameTurnContinues || call.lastTurn !== turn) call.blockStart = performance.now();
+}
+
+function endSlice(call: CallState): void {
+  if (--call.depth > 0) return;
+  call.lastTurn = turn;
+  call.longestMs = Math.max(call.longestMs, performance.now() - call.blockStart);
+}
+
+const hook = createHook({
+  init(_id, type, _trigger, resource: object) {
+    // process.nextTick and queueMicrotask callbacks run in the current drain, as promise reactions do.
+    if (type === 'TickObject' || type === 'Microtask') microtasks.add(resource);
+    if (current) owners.set(resource, current);
+  },
+  before() {
+    const resource = executionAsyncResource();
+    const microtask = resource instanceof Promise || microtasks.has(resource);
+    if (depth++ === 0 && !microtask) turn++;
+    const owner = owners.get(resource) ?? null;
+    entered.push(current);
+    current = owner;
+    if (owner) startSlice(owner, microtask);
+  },
+  after() {
+    // A hook enabled inside a callback sees that callback's end without its start.
+    depth = Math.max(0, depth - 1);
+    if (current) endSlice(current);
+    current = entered.pop() ?? null;
+  },
+});
+
+/**
+ * Runs `call` (the whole call, from its first synchronous step) and returns its result with the
+ * longest main-thread block it caused, once it has settled.
+ */
+export async function meterCall<T>(call: () => Promise<T>): Promise<{ value: T; longestBlockMs: number }> {
+  if (inFlight++ === 0) {
+    depth = 0;
+    entered.length = 0;
+    current = null;
+    hook.enable();
+  }
+  const state: CallState = { longestMs: 0, depth: 0, blockStart: 0, lastTurn: -1 };
+  try {
+    const outer = current;
+    current = state;
+    startSlice(state, false);
+    let pending: Promise<T>;
+    try {
+      pending = call();
+    } finally {
+      endSlice(state);
+      current = outer;
+    }
+    const value = await pending;
+    return { value, longestBlockMs: state.longestMs };
+  } finally {
+    if (--inFlight === 0) hook.disable();
+  }
+}
