@@ -212,11 +212,13 @@ export function generateHandlers(deps: GenerateDeps): Handlers<typeof generateCa
             // A month of call: the checks run in steps with the event loop free between them, then
             // the write (one transaction) runs only if nothing was written to the vault since the
             // fingerprint above was compared; otherwise everything is checked again.
-            const checked = await ws.service.checkShiftChanges(changes, async () => {
+            const pause = async (): Promise<void> => {
               await nextTurn();
               sameVault(ws);
-            });
-            sameVault(ws);
+            };
+            const checked = await ws.service.checkShiftChanges(changes, pause);
+            // The write gets a turn of its own, not the tail of the last step of checks.
+            await pause();
             sizeBefore = ws.audit.size;
             applied = ws.service.writeCheckedShiftChanges(actor, checked, generated(view));
           }
