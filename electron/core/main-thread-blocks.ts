@@ -1,19 +1,22 @@
 import { createHook, executionAsyncResource } from 'node:async_hooks';
 
 /**
- * How long a call held the main thread without a break: its longest block. A block is a run of the
- * call's own code with no turn of the event loop in between: the synchronous start of the call,
- * then each callback it set up (a timer, a worker's answer, an await's continuation), joined with
- * the continuations that follow it in the same microtask drain. Time spent awaiting (a worker, the
- * libuv pool, a timer) does not count, and neither does other calls' code running meanwhile.
+ * How long a call held the main thread without a break: its longest block. A block is the call's
+ * own code run within one turn of the event loop: the synchronous start of the call, or a callback
+ * it set up (a timer, a worker's answer, an await's continuation), plus its continuations that run
+ * in the same microtask drain. Only the call's own slices of code are added up: time spent awaiting
+ * (a worker, the libuv pool, a timer), idle time and other calls' code running in between never count.
  *
  * The call's callbacks are told apart with async_hooks: every async resource created while the call's
  * code runs belongs to it. The hook is enabled only while some call is in flight.
  */
 interface CallState {
   longestMs: number;
+  /** Nesting of the call's callbacks being run: a slice starts at 0 -> 1 and ends at 1 -> 0. */
   depth: number;
-  blockStart: number;
+  sliceStart: number;
+  /** The call's own time so far in the turn it last ran in (lastTurn). */
+  blockMs: number;
   lastTurn: number;
 }
 
@@ -26,15 +29,17 @@ let depth = 0;
 let turn = 0;
 let inFlight = 0;
 
-function startSlice(call: CallState, sameTurnContinues: boolean): void {
+function startSlice(call: CallState): void {
   if (call.depth++ > 0) return;
-  if (!sameTurnContinues || call.lastTurn !== turn) call.blockStart = performance.now();
+  call.sliceStart = performance.now();
 }
 
 function endSlice(call: CallState): void {
   if (--call.depth > 0) return;
+  const ownMs = performance.now() - call.sliceStart;
+  call.blockMs = (call.lastTurn === turn ? call.blockMs : 0) + ownMs;
   call.lastTurn = turn;
-  call.longestMs = Math.max(call.longestMs, performance.now() - call.blockStart);
+  call.longestMs = Math.max(call.longestMs, call.blockMs);
 }
 
 const hook = createHook({
@@ -50,7 +55,7 @@ const hook = createHook({
     const owner = owners.get(resource) ?? null;
     entered.push(current);
     current = owner;
-    if (owner) startSlice(owner, microtask);
+    if (owner) startSlice(owner);
   },
   after() {
     // A hook enabled inside a callback sees that callback's end without its start.
@@ -71,11 +76,14 @@ export async function meterCall<T>(call: () => Promise<T>): Promise<{ value: T; 
     current = null;
     hook.enable();
   }
-  const state: CallState = { longestMs: 0, depth: 0, blockStart: 0, lastTurn: -1 };
+  // No callback the hook saw is running: this is a callback entered without async_hooks (Electron's
+  // IPC events), so a new turn, which must not join the blocks of calls already in flight.
+  if (depth === 0) turn++;
+  const state: CallState = { longestMs: 0, depth: 0, sliceStart: 0, blockMs: 0, lastTurn: -1 };
   try {
     const outer = current;
     current = state;
-    startSlice(state, false);
+    startSlice(state);
     let pending: Promise<T>;
     try {
       pending = call();

@@ -172,6 +172,15 @@ describe('the dispatcher: slow calls are the ones that block the main thread', (
     defineCall({ input: z.object({}).strict(), output: z.object({ pong: z.boolean() }).strict(), access: 'public', mutates: false, summary: 'test' });
   const contract = {
     'wait.timer': call(), 'busy.sync': call(), 'busy.afterAwait': call(), 'busy.steps': call(), 'busy.noTurn': call(),
+    'busy.shared': call(), 'light.shared': call(),
+  };
+  /** A promise both shared.* handlers await; the test settles it. */
+  let release: () => void = () => undefined;
+  let shared = Promise.resolve();
+  const share = (): void => {
+    shared = new Promise<void>((resolve) => {
+      release = resolve;
+    });
   };
   const spin = (ms: number): void => {
     const until = performance.now() + ms;
@@ -205,6 +214,19 @@ describe('the dispatcher: slow calls are the ones that block the main thread', (
       spin(40);
       await null;
       spin(40);
+      return pong;
+    },
+    'busy.shared': async () => {
+      await shared;
+      spin(60);
+      return pong;
+    },
+    // Runs in the same microtask drain as busy.shared's 60 ms, but itself for about 1 ms.
+    'light.shared': async () => {
+      await shared;
+      await null;
+      await null;
+      spin(1);
       return pong;
     },
   };
@@ -247,5 +269,15 @@ describe('the dispatcher: slow calls are the ones that block the main thread', (
     await dispatcher.dispatch('busy.afterAwait', {}, caller);
     await waiting;
     expect(slow().map((s) => s.call)).toEqual(['busy.afterAwait']);
+  });
+
+  it("does not blame a call for another call's code run in the same microtask drain", async () => {
+    const { dispatcher, slow } = setupSlow();
+    share();
+    const busy = dispatcher.dispatch('busy.shared', {}, caller);
+    const light = dispatcher.dispatch('light.shared', {}, caller);
+    release();
+    await Promise.all([busy, light]);
+    expect(slow().map((s) => s.call)).toEqual(['busy.shared']);
   });
 });
