@@ -8,7 +8,9 @@ import { createHook, executionAsyncResource } from 'node:async_hooks';
  * (a worker, the libuv pool, a timer), idle time and other calls' code running in between never count.
  *
  * The call's callbacks are told apart with async_hooks: every async resource created while the call's
- * code runs belongs to it. The hook is enabled only while some call is in flight.
+ * code runs belongs to it. The hook slows every await in the process, so it is enabled only while
+ * some call is metered, and a call is metered for at most METER_CAP_MS (one that never settles would
+ * otherwise keep it on for good).
  */
 interface CallState {
   longestMs: number;
@@ -18,24 +20,29 @@ interface CallState {
   /** The call's own time so far in the turn it last ran in (lastTurn). */
   blockMs: number;
   lastTurn: number;
+  /** Settled, or metered past the cap: its callbacks are no longer timed. */
+  done: boolean;
 }
+
+/** How long a call in flight is metered; its blocks after that are not reported. */
+export const METER_CAP_MS = 10_000;
 
 const owners = new WeakMap<object, CallState>();
 const microtasks = new WeakSet<object>();
+const metered = new Set<CallState>();
 let current: CallState | null = null;
 const entered: Array<CallState | null> = [];
 /** Callbacks being run (nesting depth); a new turn starts when an outermost one is not a microtask. */
 let depth = 0;
 let turn = 0;
-let inFlight = 0;
 
 function startSlice(call: CallState): void {
-  if (call.depth++ > 0) return;
+  if (call.done || call.depth++ > 0) return;
   call.sliceStart = performance.now();
 }
 
 function endSlice(call: CallState): void {
-  if (--call.depth > 0) return;
+  if (call.done || --call.depth > 0) return;
   const ownMs = performance.now() - call.sliceStart;
   call.blockMs = (call.lastTurn === turn ? call.blockMs : 0) + ownMs;
   call.lastTurn = turn;
@@ -52,10 +59,10 @@ const hook = createHook({
     const resource = executionAsyncResource();
     const microtask = resource instanceof Promise || microtasks.has(resource);
     if (depth++ === 0 && !microtask) turn++;
-    const owner = owners.get(resource) ?? null;
+    const owner = owners.get(resource);
     entered.push(current);
-    current = owner;
-    if (owner) startSlice(owner);
+    current = owner && !owner.done ? owner : null;
+    if (current) startSlice(current);
   },
   after() {
     // A hook enabled inside a callback sees that callback's end without its start.
@@ -65,12 +72,26 @@ const hook = createHook({
   },
 });
 
+function stopMetering(state: CallState): void {
+  state.done = true;
+  if (metered.delete(state) && metered.size === 0) hook.disable();
+}
+
+/** How many calls are being metered; the hook is enabled exactly while this is above 0. */
+export function meteredCalls(): number {
+  return metered.size;
+}
+
 /**
  * Runs `call` (the whole call, from its first synchronous step) and returns its result with the
- * longest main-thread block it caused, once it has settled.
+ * longest main-thread block it caused, once it has settled. `capMs` (default METER_CAP_MS) bounds
+ * how long it is metered.
  */
-export async function meterCall<T>(call: () => Promise<T>): Promise<{ value: T; longestBlockMs: number }> {
-  if (inFlight++ === 0) {
+export async function meterCall<T>(
+  call: () => Promise<T>,
+  opts: { capMs?: number } = {},
+): Promise<{ value: T; longestBlockMs: number }> {
+  if (metered.size === 0) {
     depth = 0;
     entered.length = 0;
     current = null;
@@ -79,9 +100,14 @@ export async function meterCall<T>(call: () => Promise<T>): Promise<{ value: T; 
   // No callback the hook saw is running: this is a callback entered without async_hooks (Electron's
   // IPC events), so a new turn, which must not join the blocks of calls already in flight.
   if (depth === 0) turn++;
-  const state: CallState = { longestMs: 0, depth: 0, sliceStart: 0, blockMs: 0, lastTurn: -1 };
+  const state: CallState = { longestMs: 0, depth: 0, sliceStart: 0, blockMs: 0, lastTurn: -1, done: false };
+  metered.add(state);
+  const outer = current;
+  // The cap's timer belongs to no call.
+  current = null;
+  const cap = setTimeout(() => stopMetering(state), opts.capMs ?? METER_CAP_MS);
+  cap.unref();
   try {
-    const outer = current;
     current = state;
     startSlice(state);
     let pending: Promise<T>;
@@ -94,6 +120,7 @@ export async function meterCall<T>(call: () => Promise<T>): Promise<{ value: T; 
     const value = await pending;
     return { value, longestBlockMs: state.longestMs };
   } finally {
-    if (--inFlight === 0) hook.disable();
+    clearTimeout(cap);
+    stopMetering(state);
   }
 }
