@@ -116,4 +116,28 @@ describe('applyShiftChanges: an accepted month of call in one unit of work', () 
     expect(units).toBe(0);
     expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
   });
+
+  it('a write that slips in after the checks were compared, before the transaction begins: nothing written, null (check again), not an error', async () => {
+    const { unit } = bindUnit(f.vault.db, f.audit);
+    let slipIn = true;
+    // Stands for another connection committing between writeCheckedShiftChanges' first comparison and BEGIN.
+    const racing: Unit = (actor, work) => {
+      if (slipIn) {
+        slipIn = false;
+        f.service.savePerson(f.actor, { displayName: 'Rowan Pell', email: null, kind: 'resident', pgy: 2, specialty: 'internal-medicine', facultyRoles: [], trainingStart: '2026-07-01', trainingEnd: null, active: true });
+      }
+      return unit(actor, work);
+    };
+    const raced = new ScheduleService(f.store, racing, sequentialIds('raced'), f.clock);
+    const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const checked = await raced.checkShiftChanges({ remove: ids.existing, add: hundredNights() }, pause);
+    const before = f.auditRows().length;
+    expect(raced.writeCheckedShiftChanges(f.actor, checked, cause)).toBeNull();
+    expect(f.auditRows().slice(before).map((e) => e.action)).toEqual(['person.create']);
+    expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
+    // applyShiftChanges checks again after such a write and then writes.
+    slipIn = true;
+    expect(raced.applyShiftChanges(f.actor, { remove: ids.existing, add: hundredNights() }, cause)).toBe(2 + 100);
+    expect(f.store.shiftAssignments.all()).toHaveLength(100);
+  });
 });

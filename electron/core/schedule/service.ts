@@ -69,6 +69,12 @@ export interface CheckedShiftChanges {
   readonly mark: string;
 }
 
+/** Thrown inside writeCheckedShiftChanges' transaction to roll it back when its checks are stale. */
+class StaleChecks extends Error {}
+
+/** Times applyShiftChanges checks and writes before refusing a vault that keeps being written. */
+const APPLY_ATTEMPTS = 3;
+
 /** Records checked between two pauses of checkShiftChanges (a few milliseconds of work). */
 const CHECK_STEP = 64;
 
@@ -369,13 +375,16 @@ export class ScheduleService {
    * Refuses as a whole, writing nothing, if any single change would be refused.
    */
   applyShiftChanges(actor: AuditActor, changes: ShiftChanges, also?: (tx: ChangeTx) => void): number {
-    const checks = this.shiftChangeChecks(changes);
-    let step = checks.next();
-    while (!step.done) step = checks.next();
-    // Checked and written in the same turn of the event loop: nothing can have been written between.
-    const written = this.writeCheckedShiftChanges(actor, step.value, also);
-    if (written === null) throw new AppError('INTERNAL', 'The vault was written while shift changes were checked.');
-    return written;
+    for (let attempt = 1; ; attempt++) {
+      const checks = this.shiftChangeChecks(changes);
+      let step = checks.next();
+      while (!step.done) step = checks.next();
+      // Checked and written in the same turn of the event loop: only another connection's commit
+      // can come in between, and then the changes are checked again.
+      const written = this.writeCheckedShiftChanges(actor, step.value, also);
+      if (written !== null) return written;
+      if (attempt >= APPLY_ATTEMPTS) throw new AppError('CONFLICT', 'The schedule kept changing while the changes were checked. Try again.');
+    }
   }
 
   /**
@@ -399,23 +408,29 @@ export class ScheduleService {
    */
   writeCheckedShiftChanges(actor: AuditActor, checked: CheckedShiftChanges, also?: (tx: ChangeTx) => void): number | null {
     if (writeMark(this.store.db) !== checked.mark) return null;
-    return this.runChange(actor, (tx) => {
-      if (writeMark(this.store.db) !== checked.mark) throw new AppError('CONFLICT', 'The schedule changed while the changes were checked.');
-      for (const before of checked.removed) {
-        try {
-          this.store.shiftAssignments.delete(before.id);
-        } catch (err) {
-          mapConstraint(err, 'shift');
+    try {
+      return this.runChange(actor, (tx) => {
+        // Another connection's commit that slipped in before the transaction began: roll back.
+        if (writeMark(this.store.db) !== checked.mark) throw new StaleChecks();
+        for (const before of checked.removed) {
+          try {
+            this.store.shiftAssignments.delete(before.id);
+          } catch (err) {
+            mapConstraint(err, 'shift');
+          }
+          tx.record({ action: 'shift.delete', resourceType: 'shift', resourceId: before.id, subject: before.personId, before: asRecord(before), after: null });
         }
-        tx.record({ action: 'shift.delete', resourceType: 'shift', resourceId: before.id, subject: before.personId, before: asRecord(before), after: null });
-      }
-      for (const record of checked.added) {
-        this.store.shiftAssignments.put(record);
-        tx.record({ action: 'shift.create', resourceType: 'shift', resourceId: record.id, subject: record.personId, before: null, after: asRecord(record) });
-      }
-      also?.(tx);
-      return checked.removed.length + checked.added.length;
-    });
+        for (const record of checked.added) {
+          this.store.shiftAssignments.put(record);
+          tx.record({ action: 'shift.create', resourceType: 'shift', resourceId: record.id, subject: record.personId, before: null, after: asRecord(record) });
+        }
+        also?.(tx);
+        return checked.removed.length + checked.added.length;
+      });
+    } catch (err) {
+      if (err instanceof StaleChecks) return null;
+      throw err;
+    }
   }
 
   /** The checks of a set of shift changes, yielding every CHECK_STEP records; reads only. */
