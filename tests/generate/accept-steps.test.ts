@@ -4,6 +4,7 @@ import { parseIsoDate } from '../../shared/compliance/time/civil';
 import { formatUtcInstant } from '../../shared/compliance/time/instant';
 import { localToInstant } from '../../shared/compliance/time/zone';
 import type { ProgramSettings, ShiftAssignment } from '../../shared/domain/schedule';
+import { previewsOf } from '../../electron/core/generate/preview';
 import { expectError } from '../accounts/helpers';
 import { demoCoverage, demoProgram, type DemoProgram, type Preview } from './helpers';
 
@@ -86,5 +87,21 @@ describe('generate.accept: checked in steps, written as one unit of work', () =>
     const key = (s: { personId: string; date: string; shiftTypeId: string }): string => `${s.personId}|${s.date}|${s.shiftTypeId}`;
     const stored = new Set((await julyShifts()).map(key));
     expect(p.shifts.every((s) => stored.has(key(s)))).toBe(true);
+  });
+
+  it('a shift the preview removes, deleted while accept checks: refused as a stale preview, not as a missing shift', async () => {
+    const p = await solve(6);
+    const stored = previewsOf(d.h.core.accounts.vault().db).get(p.previewId)!;
+    if (stored.plan.kind !== 'call') throw new Error('expected a plan of call');
+    // Beyond the first step of checks, which runs before accept first pauses.
+    expect(stored.plan.remove.length).toBeGreaterThan(64);
+    const target = stored.plan.remove.at(-1)!;
+    const before = d.auditActions().length;
+    const accepting = d.h.call('generate.accept', { previewId: p.previewId });
+    await d.h.ok('shifts.unassign', { id: target });
+    const refused = await accepting;
+    expectError(refused, 'CONFLICT');
+    if (!refused.ok) expect(refused.error.message).toMatch(/Generate a new one/);
+    expect(d.auditActions().slice(before)).toEqual(['shift.delete']);
   });
 });

@@ -95,14 +95,14 @@ describe('applyShiftChanges: an accepted month of call in one unit of work', () 
     });
     expect(pauses).toBeGreaterThanOrEqual(2);
     const before = f.auditRows().length;
-    expect(service.writeCheckedShiftChanges(f.actor, checked, cause)).toBeNull();
+    expect(service.writeCheckedShiftChanges(f.actor, checked!, cause)).toBeNull();
     expect(units).toBe(0);
     expect(f.auditRows()).toHaveLength(before);
     expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
 
     // Checked again with nothing written meanwhile: one unit of work, as applyShiftChanges writes it.
     const again = await service.checkShiftChanges({ remove: ids.existing, add: hundredNights() }, () => new Promise((resolve) => setImmediate(resolve)));
-    expect(service.writeCheckedShiftChanges(f.actor, again, cause)).toBe(2 + 100);
+    expect(service.writeCheckedShiftChanges(f.actor, again!, cause)).toBe(2 + 100);
     expect(units).toBe(1);
     expect(f.auditRows().slice(before).map((e) => e.action)).toEqual(['shift.delete', 'shift.delete', ...hundredNights().map(() => 'shift.create'), 'schedule.generate']);
     expect(f.store.shiftAssignments.all()).toHaveLength(100);
@@ -115,6 +115,21 @@ describe('applyShiftChanges: an accepted month of call in one unit of work', () 
     await expect(service.checkShiftChanges({ remove: ['no-such-shift'], add: [] }, pause)).rejects.toMatchObject({ code: 'NOT_FOUND', issues: [{ path: 'remove.0' }] });
     expect(units).toBe(0);
     expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
+  });
+
+  it('a check refused after a write during the checks: null (look again), not the refusal; the same refusal with no write meanwhile is final', async () => {
+    const newcomer = f.service.savePerson(f.actor, { displayName: 'Rowan Pell', email: null, kind: 'resident', pgy: 2, specialty: 'internal-medicine', facultyRoles: [], trainingStart: '2026-07-01', trainingEnd: null, active: true }).id;
+    const changes = { remove: ids.existing, add: [...hundredNights(), { personId: newcomer, shiftTypeId: ids.night, date: '2026-08-01' }] };
+    let pauses = 0;
+    // Someone removes the newcomer while the checks wait, before the additions are checked.
+    const checked = await service.checkShiftChanges(changes, async () => {
+      if (pauses++ === 0) f.service.removePerson(f.actor, newcomer);
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    expect(checked).toBeNull();
+    const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    await expect(service.checkShiftChanges(changes, pause)).rejects.toMatchObject({ code: 'NOT_FOUND', issues: [{ path: 'add.100.personId' }] });
+    expect(units).toBe(0);
   });
 
   it('a write that slips in after the checks were compared, before the transaction begins: nothing written, null (check again), not an error', async () => {
@@ -132,7 +147,7 @@ describe('applyShiftChanges: an accepted month of call in one unit of work', () 
     const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     const checked = await raced.checkShiftChanges({ remove: ids.existing, add: hundredNights() }, pause);
     const before = f.auditRows().length;
-    expect(raced.writeCheckedShiftChanges(f.actor, checked, cause)).toBeNull();
+    expect(raced.writeCheckedShiftChanges(f.actor, checked!, cause)).toBeNull();
     expect(f.auditRows().slice(before).map((e) => e.action)).toEqual(['person.create']);
     expect(f.store.shiftAssignments.all().map((s) => s.id).sort()).toEqual([...ids.existing].sort());
     // applyShiftChanges checks again after such a write and then writes.

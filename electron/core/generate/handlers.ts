@@ -217,6 +217,8 @@ export function generateHandlers(deps: GenerateDeps): Handlers<typeof generateCa
               sameVault(ws);
             };
             const checked = await ws.service.checkShiftChanges(changes, pause);
+            // A check refused a change after a write meanwhile: the preview may be stale, look again.
+            if (checked === null) continue;
             // The write gets a turn of its own, not the tail of the last step of checks.
             await pause();
             sizeBefore = ws.audit.size;

@@ -391,10 +391,21 @@ export class ScheduleService {
    * The checks of applyShiftChanges in steps, awaiting `pause` between them, so a large change set
    * does not hold the main thread while it is read and checked. The vault's write mark is taken
    * synchronously when this is called: what the caller checked in the same turn is covered too.
+   * Returns null if a check refused a change after the vault was written during the checks (a
+   * removed shift deleted meanwhile, say): the refusal may be the other write's doing, so the caller
+   * looks at what it is changing again.
    */
-  async checkShiftChanges(changes: ShiftChanges, pause: () => Promise<void>): Promise<CheckedShiftChanges> {
+  async checkShiftChanges(changes: ShiftChanges, pause: () => Promise<void>): Promise<CheckedShiftChanges | null> {
+    const mark = writeMark(this.store.db);
     const checks = this.shiftChangeChecks(changes);
-    for (let step = checks.next(); ; step = checks.next()) {
+    for (;;) {
+      let step: IteratorResult<void, CheckedShiftChanges>;
+      try {
+        step = checks.next();
+      } catch (err) {
+        if (writeMark(this.store.db) !== mark) return null;
+        throw err;
+      }
       if (step.done) return step.value;
       await pause();
     }
