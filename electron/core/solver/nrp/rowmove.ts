@@ -131,7 +131,15 @@ export class RowReoptimizer {
   propose(values: Int32Array, e: number, a: number, b: number, out: ChangeSet, noise = 0, rng?: Rng, budget?: WindowBudget): boolean {
     const H = this.H;
     this.fillCosts(values, e, a, b, noise, rng);
-    const best = this.solveWithShiftLimits(values, e, a, b, budget);
+    // A feasible current row is itself a candidate, so only rows at most as costly are wanted: the
+    // DP may prune everything that cannot beat it (most of the work on a polished roster).
+    let cutoff = Infinity;
+    if (!budget && this.model.rows[e]!.hard === 0) {
+      let current = 0;
+      for (let d = a; d <= b; d++) current += this.cost[(d - a) * this.S1 + values[e * H + d]!]!;
+      cutoff = current + 1e-6;
+    }
+    const best = this.solveWithShiftLimits(values, e, a, b, budget, cutoff);
     this.lastSolved = best !== null;
     if (!best) return false;
     for (let d = a; d <= b; d++) {
