@@ -40,6 +40,23 @@ describe('price-and-dive (column generation over whole rows)', () => {
     expect(dive.lpBound).toBeLessThan(1250);
   });
 
+  it('reaches the same LP value with an interior-point master as with simplex', async () => {
+    const { model, reopt, cells } = constructed(5);
+    const highs = await highsRuntime();
+    const simplex = new ColumnGeneration(model, reopt, highs).dive(cells, Infinity, () => false, 200);
+    const ipm = new ColumnGeneration(model, reopt, highs);
+    ipm.interiorPoint = true;
+    const dive = ipm.dive(cells, Infinity, () => false, 200);
+    expect(dive.cells).not.toBeNull();
+    const inst = model.instance;
+    const ev = evaluateRoster(inst, { horizon: inst.horizon, staffCount: inst.staff.length, cells: dive.cells! });
+    expect(ev.hardViolations).toBe(0);
+    // Both converge the first LP before fixing: the same relaxation value, up to the interior
+    // point's tolerance.
+    expect(Math.abs(dive.lpBound - simplex.lpBound)).toBeLessThan(1);
+    expect(dive.lpBound).toBeLessThanOrEqual(ev.objective + 1e-6);
+  });
+
   it('gives the same roster twice for the same start and round budget', async () => {
     const { model, reopt, cells } = constructed(2);
     const highs = await highsRuntime();
