@@ -340,7 +340,8 @@ export class ColumnGeneration {
       const late = Date.now() >= until || rounds >= maxRounds;
       // Out of time, one pricing round after each fixing step still (cheap next to a full dive).
       // A fixing step that left the LP value at the last converged value leaves it optimal: the
-      // converged value bounds every master with more members fixed, so no column can price out.
+      // converged value bounds every master with more members fixed, so no column can price out
+      // (as exact as pricing is: the per-type-maximum repair may miss a column).
       const unchanged = this.window === 0 && lp.objective <= lpRef + 1e-6;
       const added = unchanged || (late && !(this.window === 0 && justFixed)) ? 0 : this.price(lp.duals, fixed, lp.primal);
       justFixed = false;

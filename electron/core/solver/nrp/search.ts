@@ -159,14 +159,17 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
     iterations += dive.rounds * E;
     roundsLeft -= dive.rounds;
     keepDive(dive.cells);
-    // A dive that ends early leaves time for more: each repeat reuses the column pool (its LP is
-    // converged at once) and picks each single fixing among the three largest columns at random.
+    // A dive that ends early leaves time for more: each repeat reuses the column pool (what pruning
+    // left of it, so a few pricing rounds converge the LP again) and picks each single fixing among
+    // the three largest columns at random.
     // Dives end a few units apart (Instance5: 1146-1252, Instance7: 1058-1369 over ten), so the best
     // of several beats polishing one.
     if (cg.window === 0) {
       cg.rng = rng;
       while (!shouldStop() && Date.now() < until && roundsLeft > 0) {
         const again = cg.dive(Int32Array.from(best), until, shouldStop, roundsLeft);
+        // No round at all means the master failed to solve: another dive would fail the same way.
+        if (again.rounds === 0) break;
         iterations += again.rounds * E;
         roundsLeft -= again.rounds;
         keepDive(again.cells);
