@@ -6,10 +6,8 @@ import { localToInstant } from '../../shared/compliance/time/zone';
 import type { ProgramSettings, ShiftAssignment } from '../../shared/domain/schedule';
 import { previewsOf } from '../../electron/core/generate/preview';
 import { expectError } from '../accounts/helpers';
-import { demoCoverage, demoProgram, type DemoProgram, type Preview } from './helpers';
+import { CALL_BUDGET, JULY_CALL, demoCoverage, demoProgram, type DemoProgram, type Preview } from './helpers';
 
-const BUDGET = { maxIterations: 120_000, timeLimitMs: 120_000 };
-const JULY = { from: '2026-07-01', to: '2026-07-31', holidays: ['2026-07-03'] };
 
 /**
  * generate.accept of a month of call checks its changes in steps, leaving the main thread free
@@ -23,8 +21,8 @@ describe('generate.accept: checked in steps, written as one unit of work', () =>
   });
   afterAll(() => d.h.stop());
 
-  const solve = (seed: number): Promise<Preview> => d.h.ok<Preview>('generate.call', { ...JULY, coverage: demoCoverage(d), seed, ...BUDGET });
-  const julyShifts = (): Promise<ShiftAssignment[]> => d.h.ok<ShiftAssignment[]>('shifts.list', { from: JULY.from, to: JULY.to });
+  const solve = (seed: number): Promise<Preview> => d.h.ok<Preview>('generate.call', { ...JULY_CALL, coverage: demoCoverage(d), seed, ...CALL_BUDGET });
+  const julyShifts = (): Promise<ShiftAssignment[]> => d.h.ok<ShiftAssignment[]>('shifts.list', { from: JULY_CALL.from, to: JULY_CALL.to });
 
   it('a time zone changed while accept checks its changes: checked again, the shifts are written in the new zone', async () => {
     const p = await solve(3);

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShiftAssignment } from '../../shared/domain/schedule';
 import { expectError } from '../accounts/helpers';
-import { demoCoverage, demoProgram, type DemoProgram, type Preview } from './helpers';
+import { CALL_BUDGET, JULY_CALL, demoCoverage, demoProgram, type DemoProgram, type Preview } from './helpers';
 
-const BUDGET = { maxIterations: 120_000, timeLimitMs: 120_000 };
-const JULY = { from: '2026-07-01', to: '2026-07-31', holidays: ['2026-07-03'] };
 
 describe('generate.call: a month of call through the dispatcher', () => {
   let d: DemoProgram;
@@ -20,7 +18,7 @@ describe('generate.call: a month of call through the dispatcher', () => {
 
   it('covers every day with zero ACGME violations (compliance engine), fairly, and reproducibly; accept is one audited change set', async () => {
     const started = performance.now();
-    const p = await d.h.ok<Preview>('generate.call', { ...JULY, coverage: demoCoverage(d), seed: 3, ...BUDGET });
+    const p = await d.h.ok<Preview>('generate.call', { ...JULY_CALL, coverage: demoCoverage(d), seed: 3, ...CALL_BUDGET });
     const ms = performance.now() - started;
     expect(p.violations).toEqual([]);
     expect(p.feasible).toBe(true);
@@ -34,7 +32,7 @@ describe('generate.call: a month of call through the dispatcher', () => {
     }
     const worst = Math.max(...p.fairness.map((f) => Math.abs(f.deviation)));
     expect(worst).toBeLessThanOrEqual(1.5);
-    const again = await d.h.ok<Preview>('generate.call', { ...JULY, coverage: demoCoverage(d), seed: 3, ...BUDGET });
+    const again = await d.h.ok<Preview>('generate.call', { ...JULY_CALL, coverage: demoCoverage(d), seed: 3, ...CALL_BUDGET });
     expect(again.shifts).toEqual(p.shifts);
     console.info(`[generate.call] July, ${p.shifts.length} shifts for ${p.fairness.length} people: ${Math.round(ms)} ms round trip, solve ${p.stats.solveMs} ms, ${p.stats.iterations} iterations, largest call deviation ${worst}, churn vs demo ${p.churn.percent}%`);
 
@@ -46,7 +44,7 @@ describe('generate.call: a month of call through the dispatcher', () => {
     expect(added).toHaveLength(out.auditEntries);
     expect(added.filter((a) => a === 'schedule.generate')).toHaveLength(1);
     expect(added.filter((a) => a === 'shift.create' || a === 'shift.delete')).toHaveLength(out.applied);
-    const stored = await d.h.ok<ShiftAssignment[]>('shifts.list', { from: JULY.from, to: JULY.to });
+    const stored = await d.h.ok<ShiftAssignment[]>('shifts.list', { from: JULY_CALL.from, to: JULY_CALL.to });
     const scoped = new Set([st('W24'), st('I24'), st('NF')]);
     const key = (s: { personId: string; date: string; shiftTypeId: string }): string => `${s.personId}|${s.date}|${s.shiftTypeId}`;
     expect(stored.filter((s) => scoped.has(s.shiftTypeId)).map(key).sort()).toEqual(p.shifts.map(key).sort());
@@ -62,13 +60,13 @@ describe('generate.call: a month of call through the dispatcher', () => {
     await d.h.ok('absences.save', {
       personId: target.personId, type: 'sick', startDate: '2026-07-10', endDate: '2026-07-12', status: 'approved', excludeFromAveraging: true, reason: null, notes: null, location: null,
     });
-    const p = await d.h.ok<Preview>('generate.call', { ...JULY, coverage: demoCoverage(d), mode: 'repair', seed: 4, ...BUDGET });
+    const p = await d.h.ok<Preview>('generate.call', { ...JULY_CALL, coverage: demoCoverage(d), mode: 'repair', seed: 4, ...CALL_BUDGET });
     expect(p.violations).toEqual([]);
     expect(p.shifts.filter((s) => s.personId === target.personId && s.date >= '2026-07-10' && s.date <= '2026-07-12')).toEqual([]);
     // Each lost shift is one removal and one hand-over at least; a little more is allowed for rest rules.
     expect(p.churn.changedCells).toBeGreaterThanOrEqual(2 * own.length);
     expect(p.churn.changedCells).toBeLessThanOrEqual(2 * own.length + 4);
-    const fresh = await d.h.ok<Preview>('generate.call', { ...JULY, coverage: demoCoverage(d), mode: 'fresh', seed: 4, ...BUDGET });
+    const fresh = await d.h.ok<Preview>('generate.call', { ...JULY_CALL, coverage: demoCoverage(d), mode: 'fresh', seed: 4, ...CALL_BUDGET });
     console.info(`[generate.call] repair after a 3-day absence (${own.length} shift(s) lost): ${p.churn.changedCells} cells changed (${p.churn.percent}%), solve ${p.stats.solveMs} ms; a fresh solve would change ${fresh.churn.changedCells} (${fresh.churn.percent}%)`);
     expect(fresh.churn.changedCells).toBeGreaterThan(p.churn.changedCells);
     await d.h.ok('generate.accept', { previewId: p.previewId });
@@ -80,7 +78,7 @@ describe('generate.call: a month of call through the dispatcher', () => {
   it('an infeasible month returns the best schedule with each unmet rule explained', async () => {
     // ICU call every day from the three MICU residents alone: more than q3 allows.
     const coverage = [{ shiftTypeId: d.shiftTypes.get('I24')!.id, minPerDay: 1, rotationIds: [d.rotations.get('MICU')!.id] }];
-    const p = await d.h.ok<Preview>('generate.call', { from: '2026-07-01', to: '2026-07-28', coverage, seed: 1, ...BUDGET });
+    const p = await d.h.ok<Preview>('generate.call', { from: '2026-07-01', to: '2026-07-28', coverage, seed: 1, ...CALL_BUDGET });
     expect(p.feasible).toBe(false);
     expect(p.shifts.length).toBeGreaterThan(20);
     expect(p.violations.length).toBeGreaterThan(0);
@@ -102,7 +100,7 @@ describe('generate.call: a month of call through the dispatcher', () => {
       worstGap = Math.max(worstGap, now - last);
       last = now;
     }, 5);
-    const running = d.h.ok<Preview>('generate.call', { ...JULY, coverage: demoCoverage(d), seed: 9, maxIterations: 20_000_000, timeLimitMs: 60_000, requestId: 'july-long' });
+    const running = d.h.ok<Preview>('generate.call', { ...JULY_CALL, coverage: demoCoverage(d), seed: 9, maxIterations: 20_000_000, timeLimitMs: 60_000, requestId: 'july-long' });
     let progress = { running: false, iterations: 0 };
     for (let i = 0; i < 100 && progress.iterations === 0; i++) {
       await new Promise((r) => setTimeout(r, 50));

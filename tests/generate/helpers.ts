@@ -45,6 +45,11 @@ export async function demoProgram(): Promise<DemoProgram> {
   };
 }
 
+/** A reproducible call solve (bounded in iterations, the clock only as a safety net). */
+export const CALL_BUDGET = { maxIterations: 120_000, timeLimitMs: 120_000 };
+/** July's call period of the demo year, with its holiday. */
+export const JULY_CALL = { from: '2026-07-01', to: '2026-07-31', holidays: ['2026-07-03'] };
+
 /** The demo's call as the program runs it: ward call from both ward teams, ICU call from MICU and CCU, two night floats. */
 export function demoCoverage(d: DemoProgram): Array<Record<string, unknown>> {
   const rot = (s: string): string => d.rotations.get(s)!.id;
