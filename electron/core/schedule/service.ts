@@ -376,7 +376,7 @@ export class ScheduleService {
    */
   applyShiftChanges(actor: AuditActor, changes: ShiftChanges, also?: (tx: ChangeTx) => void): number {
     for (let attempt = 1; ; attempt++) {
-      const checks = this.shiftChangeChecks(changes);
+      const checks = this.shiftChangeChecks(changes, writeMark(this.store.db));
       let step = checks.next();
       while (!step.done) step = checks.next();
       // Checked and written in the same turn of the event loop: only another connection's commit
@@ -397,7 +397,7 @@ export class ScheduleService {
    */
   async checkShiftChanges(changes: ShiftChanges, pause: () => Promise<void>): Promise<CheckedShiftChanges | null> {
     const mark = writeMark(this.store.db);
-    const checks = this.shiftChangeChecks(changes);
+    const checks = this.shiftChangeChecks(changes, mark);
     for (;;) {
       let step: IteratorResult<void, CheckedShiftChanges>;
       try {
@@ -444,9 +444,11 @@ export class ScheduleService {
     }
   }
 
-  /** The checks of a set of shift changes, yielding every CHECK_STEP records; reads only. */
-  private *shiftChangeChecks(changes: ShiftChanges): Generator<void, CheckedShiftChanges, void> {
-    const mark = writeMark(this.store.db);
+  /**
+   * The checks of a set of shift changes, yielding every CHECK_STEP records; reads only. `mark` is
+   * the vault's write mark when the caller began (the generator's body starts only at its first step).
+   */
+  private *shiftChangeChecks(changes: ShiftChanges, mark: string): Generator<void, CheckedShiftChanges, void> {
     const zone = this.settings().timeZone;
     const years = this.store.years.all();
     const people = new Set<string>();

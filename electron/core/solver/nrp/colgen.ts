@@ -59,8 +59,6 @@ export class ColumnGeneration {
    * with an LP re-solve and, on whole rows, one pricing round in between.
    */
   lateShare = 0.2;
-  /** Prune the pricing DP with the member's dual (only improving rows are wanted). */
-  pruneWithDual = true;
   /** When set, single fixings choose among the three largest columns at random (repeated dives). */
   rng: Rng | null = null;
   /** Column fixed per member during a dive (-1 free); re-applied when the master is rebuilt. */
@@ -146,7 +144,6 @@ export class ColumnGeneration {
   /** The LP relaxation kept across rounds: new columns are appended, so simplex restarts warm. */
   private lpModel: ReturnType<Highs['createModel']> | null = null;
   private lpCols = 0;
-  private anyFixed = false;
 
   /** Solves the LP relaxation; returns its objective and the row duals (null if HiGHS failed). */
   private solveLp(): { objective: number; duals: Float64Array; primal: Float64Array } | null {
@@ -180,7 +177,8 @@ export class ColumnGeneration {
     // simplex goes on from it (Instance12: 100-150 ms against 150-300 ms a re-solve). Once members
     // are fixed, dual simplex is faster (primal took up to 4,700 iterations there). Windowed pricing
     // keeps dual simplex (primal was not measured better there).
-    const strategy = this.anyFixed || this.window > 0 ? 1 : 4;
+    const anyFixed = this.fixedCols?.some((j) => j >= 0) ?? false;
+    const strategy = anyFixed || this.window > 0 ? 1 : 4;
     m.options.set({ simplex_strategy: strategy });
     if (this.interiorPoint) m.options.set({ solver: 'ipm', run_crossover: 'off' });
     m.run();
@@ -280,7 +278,7 @@ export class ColumnGeneration {
         let gave = false;
         for (let a = 0; ; a += step) {
           const from = Math.min(H - w, a);
-          const row = this.reopt.bestRowInWindow(e, this.costs, ctx, from, from + w - 1, this.pruneWithDual ? duals[e]! : Infinity);
+          const row = this.reopt.bestRowInWindow(e, this.costs, ctx, from, from + w - 1, duals[e]!);
           if (row && this.addIfImproving(e, row, duals)) gave = true;
           if (from === H - w) break;
         }
@@ -288,7 +286,7 @@ export class ColumnGeneration {
         continue;
       }
       // Only rows with a negative reduced cost are wanted, which lets the DP prune.
-      const row = this.reopt.bestRow(e, this.costs, this.pruneWithDual ? duals[e]! : Infinity);
+      const row = this.reopt.bestRow(e, this.costs, duals[e]!);
       if (row && this.addIfImproving(e, row, duals)) added++;
     }
     return added;
@@ -328,7 +326,6 @@ export class ColumnGeneration {
     let justFixed = false;
     let lpRef = -Infinity;
     this.fixedCols = fixed;
-    this.anyFixed = false;
     // Time left is split: the first LP gets up to half, the fixing steps the rest.
     const t0 = Date.now();
     const firstUntil = until === Infinity ? Infinity : t0 + (until - t0) / 2;
@@ -376,7 +373,6 @@ export class ColumnGeneration {
         if (bestV[e]! > 0.999) {
           fixed[e] = bestJ[e]!;
           this.lpModel!.changeColBounds(slack + bestJ[e]!, 1, 1);
-          this.anyFixed = true;
           fixedNow++;
         } else {
           tops.push(e);
@@ -397,7 +393,6 @@ export class ColumnGeneration {
         for (const e of tops.slice(0, want)) {
           fixed[e] = bestJ[e]!;
           this.lpModel!.changeColBounds(slack + bestJ[e]!, 1, 1);
-          this.anyFixed = true;
           fixedNow++;
         }
       }
