@@ -66,6 +66,21 @@ describe('price-and-dive (column generation over whole rows)', () => {
     expect(Array.from(b.cells!)).toEqual(Array.from(a.cells!));
   });
 
+  it('with a cutoff, stops a dive its LP bound shows cannot beat it and never one that would', async () => {
+    const { model, reopt, cells } = constructed(2);
+    const inst = model.instance;
+    const highs = await highsRuntime();
+    const free = new ColumnGeneration(model, reopt, highs).dive(cells, Infinity, () => false, 100);
+    const ev = evaluateRoster(inst, { horizon: inst.horizon, staffCount: inst.staff.length, cells: free.cells! });
+    // A cutoff one above the dive's own roster never stops it: every bound on the way is at most that roster.
+    const room = new ColumnGeneration(model, reopt, highs).dive(cells, Infinity, () => false, 100, ev.objective + 1);
+    expect(Array.from(room.cells!)).toEqual(Array.from(free.cells!));
+    // A cutoff no integer roster can beat (at the rounded-up root bound) stops the dive at its root.
+    const none = new ColumnGeneration(model, reopt, highs).dive(cells, Infinity, () => false, 100, Math.ceil(free.lpBound - 1e-6));
+    expect(none.cells).toBeNull();
+    expect(none.rounds).toBeGreaterThan(0);
+  });
+
   it('out of rounds, fixes the free members in steps with re-pricing, ending better than rounding them all at once', async () => {
     const { model, reopt, cells } = constructed(9);
     const inst = model.instance;

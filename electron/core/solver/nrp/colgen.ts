@@ -308,12 +308,15 @@ export class ColumnGeneration {
    * best column has the largest LP value (every member whose column is at 1 in one go), re-pricing
    * the members still free a few rounds after each fixing, until every member has a row. A primal
    * heuristic: the roster it returns is feasible (every column is a feasible row) but not proven.
+   * With a cutoff (an incumbent's objective), a dive on whole rows whose LP bound shows it cannot
+   * beat the cutoff stops there and returns no roster.
    */
   dive(
     start: Int32Array,
     until: number,
     shouldStop: () => boolean,
     maxRounds = Infinity,
+    cutoff = Infinity,
   ): { cells: Int32Array | null; lpBound: number; rounds: number } {
     const { H, E, S } = this;
     this.addRoster(start);
@@ -353,6 +356,9 @@ export class ColumnGeneration {
         lp = this.solveLp();
         continue;
       }
+      // A converged LP bounds every roster that keeps the fixings made so far, and objectives are
+      // integers: once the bound leaves no room below the cutoff, the rest of the dive is wasted.
+      if (this.window === 0 && !late && (added === 0 || unchanged) && lp.objective > cutoff - 1 + 1e-6) break;
       // Fix every free member whose column is at (almost) 1, else the single largest; out of time,
       // round every free member to their largest column at once.
       const bestJ = new Int32Array(E).fill(-1);
