@@ -61,6 +61,14 @@ export class ColumnGeneration {
   lateShare = 0.2;
   /** When set, single fixings choose among the three largest columns at random (repeated dives). */
   rng: Rng | null = null;
+  /**
+   * The days a dive re-plans (see `frameDive`); the whole horizon by default. Cover outside them is
+   * constant, so the master has cover rows for these days only.
+   */
+  private lo = 0;
+  private hi: number;
+  /** Each member's row outside the frame during a framed dive (the start roster). */
+  private context: Int32Array | null = null;
   /** Column fixed per member during a dive (-1 free); re-applied when the master is rebuilt. */
   private fixedCols: Int32Array | null = null;
 
@@ -83,6 +91,17 @@ export class ColumnGeneration {
       this.wOver[c.day * this.S + c.shift] = c.weightOver;
     }
     this.costs = new Float64Array(this.H * (this.S + 1));
+    this.hi = this.H - 1;
+  }
+
+  /** Cover cells in the master: the frame's days times the shift types. */
+  private get coverCells(): number {
+    return (this.hi - this.lo + 1) * this.S;
+  }
+
+  /** The master row covering (d, shift v-1), or -1 when d lies outside the frame. */
+  private coverRow(d: number, v: number): number {
+    return d < this.lo || d > this.hi ? -1 : this.E + (d - this.lo) * this.S + v - 1;
   }
 
   get size(): number {
@@ -107,18 +126,20 @@ export class ColumnGeneration {
 
   /**
    * The master as a linear program: rows 0..E-1 pick one column per member (= 1); row E + d*S + s is
-   * cover of (d, s): sum of columns working it + under - over = requirement.
+   * cover of (d, s) (d counted from the frame's first day): sum of columns working it + under - over
+   * = requirement.
    */
   private build(integer: boolean): { b: LinearBuilder; colStart: number } {
-    const { H, E, S } = this;
+    const { E, S, lo, hi } = this;
     const b = new LinearBuilder();
     const entries: Array<[number[], number[]]> = [];
-    const nRows = E + H * S;
+    const nRows = E + this.coverCells;
+    const first = lo * S;
     for (let i = 0; i < nRows; i++) entries.push([[], []]);
     // Slack columns first: under (cost wUnder) and over (cost wOver) per cover cell.
-    for (let k = 0; k < H * S; k++) {
-      const u = b.addVar(0, Infinity, this.wUnder[k]!, false);
-      const o = b.addVar(0, Infinity, this.wOver[k]!, false);
+    for (let k = 0; k < this.coverCells; k++) {
+      const u = b.addVar(0, Infinity, this.wUnder[first + k]!, false);
+      const o = b.addVar(0, Infinity, this.wOver[first + k]!, false);
       entries[E + k]![0].push(u, o);
       entries[E + k]![1].push(1, -1);
     }
@@ -127,15 +148,15 @@ export class ColumnGeneration {
       const j = b.addVar(0, 1, c.cost, integer);
       entries[c.e]![0].push(j);
       entries[c.e]![1].push(1);
-      for (let d = 0; d < H; d++) {
+      for (let d = lo; d <= hi; d++) {
         const v = c.row[d]!;
         if (v === 0) continue;
-        entries[E + d * S + v - 1]![0].push(j);
-        entries[E + d * S + v - 1]![1].push(1);
+        entries[this.coverRow(d, v)]![0].push(j);
+        entries[this.coverRow(d, v)]![1].push(1);
       }
     }
     for (let i = 0; i < nRows; i++) {
-      const rhs = i < E ? 1 : this.req[i - E]!;
+      const rhs = i < E ? 1 : this.req[first + i - E]!;
       b.addRow(entries[i]![0], entries[i]![1], rhs, rhs);
     }
     return { b, colStart };
@@ -147,7 +168,7 @@ export class ColumnGeneration {
 
   /** Solves the LP relaxation; returns its objective and the row duals (null if HiGHS failed). */
   private solveLp(): { objective: number; duals: Float64Array; primal: Float64Array } | null {
-    const { H, E, S } = this;
+    const { lo, hi } = this;
     if (!this.lpModel) {
       const lp = this.build(false).b.build();
       this.lpModel = this.highs.createModel({
@@ -163,14 +184,14 @@ export class ColumnGeneration {
       });
       this.lpModel.options.set({ output_flag: false, presolve: 'off', solver: 'simplex' });
       this.lpCols = this.cols.length;
-      const slack = 2 * H * S;
+      const slack = 2 * this.coverCells;
       if (this.fixedCols) for (const j of this.fixedCols) if (j >= 0) this.lpModel.changeColBounds(slack + j, 1, 1);
     }
     const m = this.lpModel;
     for (; this.lpCols < this.cols.length; this.lpCols++) {
       const c = this.cols[this.lpCols]!;
       const idx: number[] = [c.e];
-      for (let d = 0; d < H; d++) if (c.row[d]! > 0) idx.push(E + d * S + c.row[d]! - 1);
+      for (let d = lo; d <= hi; d++) if (c.row[d]! > 0) idx.push(this.coverRow(d, c.row[d]!));
       m.addCol(c.cost, 0, 1, { indices: idx, values: idx.map(() => 1) });
     }
     // Until the first fixing only columns are added, which keeps the basis primal feasible: primal
@@ -189,12 +210,12 @@ export class ColumnGeneration {
 
   /** Drops columns (see maxPool) and the LP model, which the next solve rebuilds. */
   private prune(duals: Float64Array, primal: Float64Array, fixed: Int32Array): void {
-    const { H, E, S } = this;
-    const slack = 2 * H * S;
+    const { E, lo, hi } = this;
+    const slack = 2 * this.coverCells;
     const byMember: Array<Array<{ j: number; rc: number }>> = Array.from({ length: E }, () => []);
     this.cols.forEach((c, j) => {
       let rc = c.cost - duals[c.e]!;
-      for (let d = 0; d < H; d++) if (c.row[d]! > 0) rc -= duals[E + d * S + c.row[d]! - 1]!;
+      for (let d = lo; d <= hi; d++) if (c.row[d]! > 0) rc -= duals[this.coverRow(d, c.row[d]!)]!;
       byMember[c.e]!.push({ j, rc });
     });
     const keep = new Uint8Array(this.cols.length);
@@ -238,12 +259,12 @@ export class ColumnGeneration {
     const { H, E, S } = this;
     const S1 = S + 1;
     let added = 0;
-    const w = this.window > 0 && this.window < H ? this.window : 0;
+    const w = this.window > 0 && this.window < H && !this.context ? this.window : 0;
     // Windowed pricing re-optimises a window of each member's column with the largest LP value.
     let anchor: Int32Array | null = null;
     if (w > 0) {
       anchor = new Int32Array(E).fill(-1);
-      const slack = 2 * H * S;
+      const slack = 2 * this.coverCells;
       const best = new Float64Array(E).fill(-1);
       for (let j = 0; j < this.cols.length; j++) {
         const e = this.cols[j]!.e;
@@ -267,9 +288,17 @@ export class ColumnGeneration {
       if (fixed && fixed[e]! >= 0) continue;
       const rows = this.model.rows[e]!;
       for (let d = 0; d < H; d++) {
+        const inFrame = d >= this.lo && d <= this.hi;
         for (let v = 0; v < S1; v++) {
-          this.costs[d * S1 + v] = rows.requestCost(d, v) - (v > 0 ? duals[E + d * S + v - 1]! : 0);
+          this.costs[d * S1 + v] = rows.requestCost(d, v) - (v > 0 && inFrame ? duals[this.coverRow(d, v)]! : 0);
         }
+      }
+      if (this.context) {
+        // A framed dive re-plans the frame only: the rest of the member's row stays as it is.
+        const ctx = this.context.subarray(e * H, e * H + H);
+        const row = this.reopt.bestRowInWindow(e, this.costs, ctx, this.lo, this.hi, duals[e]!);
+        if (row && this.addIfImproving(e, row, duals)) added++;
+        continue;
       }
       if (anchor && anchor[e]! >= 0) {
         // Every window of the anchor (overlapping by half) is priced; each improving row is added.
@@ -304,6 +333,39 @@ export class ColumnGeneration {
   }
 
   /**
+   * A dive that re-plans days [lo, hi] only, every member keeping their row from `start` outside
+   * them: a large-neighbourhood step whose master has cover rows for those days alone. On long
+   * horizons the whole master re-solves slowly (Instance19, 84 days: about 300 ms a round, most of
+   * a 43 s dive); a 28-day frame is the size of a four-week instance, where dives are fast and
+   * close to optimal. Starts from an empty pool (columns depend on the rows outside the frame).
+   */
+  frameDive(
+    start: Int32Array,
+    lo: number,
+    hi: number,
+    until: number,
+    shouldStop: () => boolean,
+    maxRounds = Infinity,
+  ): { cells: Int32Array | null; lpBound: number; rounds: number } {
+    this.dispose();
+    this.cols.length = 0;
+    this.seen.clear();
+    this.lo = lo;
+    this.hi = hi;
+    this.context = start;
+    try {
+      return this.dive(start, until, shouldStop, maxRounds);
+    } finally {
+      this.dispose();
+      this.cols.length = 0;
+      this.seen.clear();
+      this.lo = 0;
+      this.hi = this.H - 1;
+      this.context = null;
+    }
+  }
+
+  /**
    * Price-and-dive: column generation to (near) convergence, then repeatedly fix the member whose
    * best column has the largest LP value (every member whose column is at 1 in one go), re-pricing
    * the members still free a few rounds after each fixing, until every member has a row. A primal
@@ -318,10 +380,10 @@ export class ColumnGeneration {
     maxRounds = Infinity,
     cutoff = Infinity,
   ): { cells: Int32Array | null; lpBound: number; rounds: number } {
-    const { H, E, S } = this;
+    const { H, E } = this;
     this.addRoster(start);
     const fixed = new Int32Array(E).fill(-1);
-    const slack = 2 * H * S;
+    const slack = 2 * this.coverCells;
     let lpBound = -Infinity;
     let rounds = 0;
     let nFixed = 0;
@@ -358,7 +420,7 @@ export class ColumnGeneration {
       }
       // A converged LP bounds every roster that keeps the fixings made so far, and objectives are
       // integers: once the bound leaves no room below the cutoff, the rest of the dive is wasted.
-      if (this.window === 0 && !late && (added === 0 || unchanged) && lp.objective > cutoff - 1 + 1e-6) break;
+      if (this.window === 0 && !this.context && !late && (added === 0 || unchanged) && lp.objective > cutoff - 1 + 1e-6) break;
       // Fix every free member whose column is at (almost) 1, else the single largest; out of time,
       // round every free member to their largest column at once.
       const bestJ = new Int32Array(E).fill(-1);
