@@ -18,6 +18,9 @@ interface Column {
   cost: number;
 }
 
+/** Pricing cost of changing a day a frame holds: far above any reduced cost a row can reach. */
+const HELD = 1e9;
+
 export class ColumnGeneration {
   private readonly H: number;
   private readonly E: number;
@@ -67,6 +70,10 @@ export class ColumnGeneration {
    */
   private lo = 0;
   private hi: number;
+  /** Master cover row block of each day (-1: not re-planned); a frame may skip days inside [lo, hi]. */
+  private readonly rowOf: Int32Array;
+  /** The re-planned days in order. */
+  private frameDays: number[];
   /** Each member's row outside the frame during a framed dive (the start roster). */
   private context: Int32Array | null = null;
   /** Column fixed per member during a dive (-1 free); re-applied when the master is rebuilt. */
@@ -92,16 +99,32 @@ export class ColumnGeneration {
     }
     this.costs = new Float64Array(this.H * (this.S + 1));
     this.hi = this.H - 1;
+    this.rowOf = Int32Array.from({ length: this.H }, (_, d) => d);
+    this.frameDays = Array.from({ length: this.H }, (_, d) => d);
+  }
+
+  /** Sets the re-planned days: [lo, hi] without the days in `skip` (inclusive), if given. */
+  private setFrame(lo: number, hi: number, skip: [number, number] | null): void {
+    this.lo = lo;
+    this.hi = hi;
+    this.rowOf.fill(-1);
+    this.frameDays = [];
+    for (let d = lo; d <= hi; d++) {
+      if (skip && d >= skip[0] && d <= skip[1]) continue;
+      this.rowOf[d] = this.frameDays.length;
+      this.frameDays.push(d);
+    }
   }
 
   /** Cover cells in the master: the frame's days times the shift types. */
   private get coverCells(): number {
-    return (this.hi - this.lo + 1) * this.S;
+    return this.frameDays.length * this.S;
   }
 
   /** The master row covering (d, shift v-1), or -1 when d lies outside the frame. */
   private coverRow(d: number, v: number): number {
-    return d < this.lo || d > this.hi ? -1 : this.E + (d - this.lo) * this.S + v - 1;
+    const r = this.rowOf[d]!;
+    return r < 0 ? -1 : this.E + r * this.S + v - 1;
   }
 
   get size(): number {
@@ -134,12 +157,13 @@ export class ColumnGeneration {
     const b = new LinearBuilder();
     const entries: Array<[number[], number[]]> = [];
     const nRows = E + this.coverCells;
-    const first = lo * S;
+    /** Index into req / wUnder / wOver of the master's k-th cover row. */
+    const cell = (k: number): number => this.frameDays[Math.floor(k / S)]! * S + (k % S);
     for (let i = 0; i < nRows; i++) entries.push([[], []]);
     // Slack columns first: under (cost wUnder) and over (cost wOver) per cover cell.
     for (let k = 0; k < this.coverCells; k++) {
-      const u = b.addVar(0, Infinity, this.wUnder[first + k]!, false);
-      const o = b.addVar(0, Infinity, this.wOver[first + k]!, false);
+      const u = b.addVar(0, Infinity, this.wUnder[cell(k)]!, false);
+      const o = b.addVar(0, Infinity, this.wOver[cell(k)]!, false);
       entries[E + k]![0].push(u, o);
       entries[E + k]![1].push(1, -1);
     }
@@ -150,13 +174,13 @@ export class ColumnGeneration {
       entries[c.e]![1].push(1);
       for (let d = lo; d <= hi; d++) {
         const v = c.row[d]!;
-        if (v === 0) continue;
+        if (v === 0 || this.rowOf[d]! < 0) continue;
         entries[this.coverRow(d, v)]![0].push(j);
         entries[this.coverRow(d, v)]![1].push(1);
       }
     }
     for (let i = 0; i < nRows; i++) {
-      const rhs = i < E ? 1 : this.req[first + i - E]!;
+      const rhs = i < E ? 1 : this.req[cell(i - E)]!;
       b.addRow(entries[i]![0], entries[i]![1], rhs, rhs);
     }
     return { b, colStart };
@@ -191,7 +215,7 @@ export class ColumnGeneration {
     for (; this.lpCols < this.cols.length; this.lpCols++) {
       const c = this.cols[this.lpCols]!;
       const idx: number[] = [c.e];
-      for (let d = lo; d <= hi; d++) if (c.row[d]! > 0) idx.push(this.coverRow(d, c.row[d]!));
+      for (let d = lo; d <= hi; d++) if (c.row[d]! > 0 && this.rowOf[d]! >= 0) idx.push(this.coverRow(d, c.row[d]!));
       m.addCol(c.cost, 0, 1, { indices: idx, values: idx.map(() => 1) });
     }
     // Until the first fixing only columns are added, which keeps the basis primal feasible: primal
@@ -215,7 +239,7 @@ export class ColumnGeneration {
     const byMember: Array<Array<{ j: number; rc: number }>> = Array.from({ length: E }, () => []);
     this.cols.forEach((c, j) => {
       let rc = c.cost - duals[c.e]!;
-      for (let d = lo; d <= hi; d++) if (c.row[d]! > 0) rc -= duals[this.coverRow(d, c.row[d]!)]!;
+      for (let d = lo; d <= hi; d++) if (c.row[d]! > 0 && this.rowOf[d]! >= 0) rc -= duals[this.coverRow(d, c.row[d]!)]!;
       byMember[c.e]!.push({ j, rc });
     });
     const keep = new Uint8Array(this.cols.length);
@@ -288,14 +312,19 @@ export class ColumnGeneration {
       if (fixed && fixed[e]! >= 0) continue;
       const rows = this.model.rows[e]!;
       for (let d = 0; d < H; d++) {
-        const inFrame = d >= this.lo && d <= this.hi;
+        const inFrame = this.rowOf[d]! >= 0;
         for (let v = 0; v < S1; v++) {
           this.costs[d * S1 + v] = rows.requestCost(d, v) - (v > 0 && inFrame ? duals[this.coverRow(d, v)]! : 0);
         }
       }
       if (this.context) {
-        // A framed dive re-plans the frame only: the rest of the member's row stays as it is.
+        // A framed dive re-plans the frame only: the rest of the member's row stays as it is, and
+        // days the frame skips inside [lo, hi] are held to it by a prohibitive cost on other values.
         const ctx = this.context.subarray(e * H, e * H + H);
+        for (let d = this.lo; d <= this.hi; d++) {
+          if (this.rowOf[d]! >= 0) continue;
+          for (let v = 0; v < S1; v++) if (v !== ctx[d]) this.costs[d * S1 + v] = HELD;
+        }
         const row = this.reopt.bestRowInWindow(e, this.costs, ctx, this.lo, this.hi, duals[e]!);
         if (row && this.addIfImproving(e, row, duals)) added++;
         continue;
@@ -338,6 +367,8 @@ export class ColumnGeneration {
    * horizons the whole master re-solves slowly (Instance19, 84 days: about 300 ms a round, most of
    * a 43 s dive); a 28-day frame is the size of a four-week instance, where dives are fast and
    * close to optimal. Starts from an empty pool (columns depend on the rows outside the frame).
+   * With `skip`, the days skip[0]..skip[1] inside [lo, hi] are held too: the frame is two windows,
+   * and the row DP runs over the whole span with the held days priced out of any change.
    */
   frameDive(
     start: Int32Array,
@@ -346,12 +377,12 @@ export class ColumnGeneration {
     until: number,
     shouldStop: () => boolean,
     maxRounds = Infinity,
+    skip: [number, number] | null = null,
   ): { cells: Int32Array | null; lpBound: number; rounds: number } {
     this.dispose();
     this.cols.length = 0;
     this.seen.clear();
-    this.lo = lo;
-    this.hi = hi;
+    this.setFrame(lo, hi, skip);
     this.context = start;
     try {
       return this.dive(start, until, shouldStop, maxRounds);
@@ -359,8 +390,7 @@ export class ColumnGeneration {
       this.dispose();
       this.cols.length = 0;
       this.seen.clear();
-      this.lo = 0;
-      this.hi = this.H - 1;
+      this.setFrame(0, this.H - 1, null);
       this.context = null;
     }
   }

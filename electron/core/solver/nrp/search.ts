@@ -195,14 +195,13 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
       const sweep = new FrameSweep(H, rng);
       const framesUntil = fixedWork ? Infinity : Math.min(deadline, t0 + opts.timeLimitMs * 0.95);
       while (!shouldStop() && Date.now() < framesUntil && roundsLeft > 0) {
-        const { lo, hi } = sweep.frame(bestSoft);
-        const t = Date.now();
-        const step = frames.frameDive(Int32Array.from(best), lo, hi, framesUntil, shouldStop, roundsLeft);
+        const frame = sweep.frame(bestSoft);
+        const step = frames.frameDive(Int32Array.from(best), frame.lo, frame.hi, framesUntil, shouldStop, roundsLeft, frame.skip);
         if (step.rounds === 0) break;
         iterations += step.rounds * E;
         roundsLeft -= step.rounds;
         keepDive(step.cells);
-        if (sweep.done(lo, Date.now() - t, bestSoft)) report('frames');
+        if (sweep.done(frame, bestSoft) || sweep.pairs) report('frames');
       }
       await tick();
     }
