@@ -368,7 +368,8 @@ export class ColumnGeneration {
    * a 43 s dive); a 28-day frame is the size of a four-week instance, where dives are fast and
    * close to optimal. Starts from an empty pool (columns depend on the rows outside the frame).
    * With `skip`, the days skip[0]..skip[1] inside [lo, hi] are held too: the frame is two windows,
-   * and the row DP runs over the whole span with the held days priced out of any change.
+   * and the row DP runs over the whole span with the held days priced out of any change. The
+   * returned lpBound leaves out the cover outside the frame, so it is no bound on the roster.
    */
   frameDive(
     start: Int32Array,
@@ -450,7 +451,9 @@ export class ColumnGeneration {
       }
       // A converged LP bounds every roster that keeps the fixings made so far, and objectives are
       // integers: once the bound leaves no room below the cutoff, the rest of the dive is wasted.
-      if (this.window === 0 && !this.context && !late && (added === 0 || unchanged) && lp.objective > cutoff - 1 + 1e-6) break;
+      // (As exact as pricing: a column the per-type-maximum repair misses can make it stop early.)
+      // The tolerance is absolute on objectives in the thousands, above simplex noise.
+      if (this.window === 0 && !this.context && !late && (added === 0 || unchanged) && lp.objective > cutoff - 1 + 1e-4) break;
       // Fix every free member whose column is at (almost) 1, else the single largest; out of time,
       // round every free member to their largest column at once.
       const bestJ = new Int32Array(E).fill(-1);

@@ -63,8 +63,9 @@ export class FrameSweep {
     if (this.paired || frame.hi < this.horizon - 1) return false;
     const gain = this.passStart > 0 ? (this.passStart - objective) / this.passStart : 0;
     if (gain < this.minGain && Math.floor(this.horizon / 7) >= 2 * this.pairWeeks + 1) this.paired = true;
-    // The next pass starts with a frame at day 0, then at a random phase within one step.
-    this.next = this.rng.int(this.step) - this.step;
+    // The next pass starts with a frame at day 0, then at a random phase within one step (from day
+    // 1, so the second frame never repeats the first).
+    this.next = 1 + this.rng.int(this.step) - this.step;
     this.passStart = Infinity;
     return true;
   }
