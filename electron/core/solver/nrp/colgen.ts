@@ -68,8 +68,6 @@ export class ColumnGeneration {
    * The days a dive re-plans (see `frameDive`); the whole horizon by default. Cover outside them is
    * constant, so the master has cover rows for these days only.
    */
-  private lo = 0;
-  private hi: number;
   /** Master cover row block of each day (-1: not re-planned); a frame may skip days inside [lo, hi]. */
   private readonly rowOf: Int32Array;
   /** The re-planned days in order. */
@@ -98,15 +96,12 @@ export class ColumnGeneration {
       this.wOver[c.day * this.S + c.shift] = c.weightOver;
     }
     this.costs = new Float64Array(this.H * (this.S + 1));
-    this.hi = this.H - 1;
     this.rowOf = Int32Array.from({ length: this.H }, (_, d) => d);
     this.frameDays = Array.from({ length: this.H }, (_, d) => d);
   }
 
   /** Sets the re-planned days: [lo, hi] without the days in `skip` (inclusive), if given. */
   private setFrame(lo: number, hi: number, skip: [number, number] | null): void {
-    this.lo = lo;
-    this.hi = hi;
     this.rowOf.fill(-1);
     this.frameDays = [];
     for (let d = lo; d <= hi; d++) {
@@ -114,6 +109,22 @@ export class ColumnGeneration {
       this.rowOf[d] = this.frameDays.length;
       this.frameDays.push(d);
     }
+  }
+
+  /** First and last re-planned day: the span a framed row DP runs over. */
+  private get lo(): number {
+    return this.frameDays[0]!;
+  }
+
+  private get hi(): number {
+    return this.frameDays[this.frameDays.length - 1]!;
+  }
+
+  /** Empties the column pool and drops the LP (a framed dive's columns belong to its frame). */
+  private clearPool(): void {
+    this.dispose();
+    this.cols.length = 0;
+    this.seen.clear();
   }
 
   /** Cover cells in the master: the frame's days times the shift types. */
@@ -153,7 +164,7 @@ export class ColumnGeneration {
    * = requirement.
    */
   private build(integer: boolean): { b: LinearBuilder; colStart: number } {
-    const { E, S, lo, hi } = this;
+    const { E, S } = this;
     const b = new LinearBuilder();
     const entries: Array<[number[], number[]]> = [];
     const nRows = E + this.coverCells;
@@ -172,9 +183,9 @@ export class ColumnGeneration {
       const j = b.addVar(0, 1, c.cost, integer);
       entries[c.e]![0].push(j);
       entries[c.e]![1].push(1);
-      for (let d = lo; d <= hi; d++) {
+      for (const d of this.frameDays) {
         const v = c.row[d]!;
-        if (v === 0 || this.rowOf[d]! < 0) continue;
+        if (v === 0) continue;
         entries[this.coverRow(d, v)]![0].push(j);
         entries[this.coverRow(d, v)]![1].push(1);
       }
@@ -192,7 +203,6 @@ export class ColumnGeneration {
 
   /** Solves the LP relaxation; returns its objective and the row duals (null if HiGHS failed). */
   private solveLp(): { objective: number; duals: Float64Array; primal: Float64Array } | null {
-    const { lo, hi } = this;
     if (!this.lpModel) {
       const lp = this.build(false).b.build();
       this.lpModel = this.highs.createModel({
@@ -215,7 +225,7 @@ export class ColumnGeneration {
     for (; this.lpCols < this.cols.length; this.lpCols++) {
       const c = this.cols[this.lpCols]!;
       const idx: number[] = [c.e];
-      for (let d = lo; d <= hi; d++) if (c.row[d]! > 0 && this.rowOf[d]! >= 0) idx.push(this.coverRow(d, c.row[d]!));
+      for (const d of this.frameDays) if (c.row[d]! > 0) idx.push(this.coverRow(d, c.row[d]!));
       m.addCol(c.cost, 0, 1, { indices: idx, values: idx.map(() => 1) });
     }
     // Until the first fixing only columns are added, which keeps the basis primal feasible: primal
@@ -234,12 +244,12 @@ export class ColumnGeneration {
 
   /** Drops columns (see maxPool) and the LP model, which the next solve rebuilds. */
   private prune(duals: Float64Array, primal: Float64Array, fixed: Int32Array): void {
-    const { E, lo, hi } = this;
+    const { E } = this;
     const slack = 2 * this.coverCells;
     const byMember: Array<Array<{ j: number; rc: number }>> = Array.from({ length: E }, () => []);
     this.cols.forEach((c, j) => {
       let rc = c.cost - duals[c.e]!;
-      for (let d = lo; d <= hi; d++) if (c.row[d]! > 0 && this.rowOf[d]! >= 0) rc -= duals[this.coverRow(d, c.row[d]!)]!;
+      for (const d of this.frameDays) if (c.row[d]! > 0) rc -= duals[this.coverRow(d, c.row[d]!)]!;
       byMember[c.e]!.push({ j, rc });
     });
     const keep = new Uint8Array(this.cols.length);
@@ -380,17 +390,13 @@ export class ColumnGeneration {
     maxRounds = Infinity,
     skip: [number, number] | null = null,
   ): { cells: Int32Array | null; lpBound: number; rounds: number } {
-    this.dispose();
-    this.cols.length = 0;
-    this.seen.clear();
+    this.clearPool();
     this.setFrame(lo, hi, skip);
     this.context = start;
     try {
       return this.dive(start, until, shouldStop, maxRounds);
     } finally {
-      this.dispose();
-      this.cols.length = 0;
-      this.seen.clear();
+      this.clearPool();
       this.setFrame(0, this.H - 1, null);
       this.context = null;
     }

@@ -186,10 +186,10 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
     await tick();
     if (cg.window > 0 && !shouldStop()) {
       // Framed dives: re-plan four weeks at a time with every row kept outside them, by column
-      // generation over whole rows of the frame. The windowed dive gets the structure right but
-      // rounds roughly; frames are four-week instances, where dives come close to the optimum.
-      // One run each, 58 s: Instance19 3275 after a 25 s windowed dive (alone: 3601 after 43 s),
-      // Instance20 5284 (alone about 5900).
+      // generation over whole rows of the frame, then pairs of two-week windows (see FrameSweep).
+      // The windowed dive gets the structure right but rounds roughly; frames are four-week
+      // instances, where dives come close to the optimum. One search, 60 s: Instance19 3235 and
+      // Instance20 4976 (the windowed dive alone: 3601 after 43 s, about 5900).
       const frames = new ColumnGeneration(model, reopt, highs);
       frames.maxPool = 30 * E;
       const sweep = new FrameSweep(H, rng);
