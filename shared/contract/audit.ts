@@ -4,8 +4,17 @@ import { AuditFilter, AuditPage } from '../audit/filter';
 import { AuditVerifyReport } from '../audit/verify';
 import { defineCall } from './define';
 
-/** Exports through the contract are capped: larger ones go through `rsched audit export` on the workstation. */
+/**
+ * Exports from an app window are capped (the data crosses IPC in one message and is rendered on the
+ * main process): larger ones go through `rsched audit export` on the workstation, which calls the
+ * same contract in its own process.
+ */
 export const MAX_CONTRACT_EXPORT_ENTRIES = 100_000;
+
+/** The call's input: the export request, whose size guard defaults to the app's cap. */
+export const AuditExportCallInput = AuditExportRequest.safeExtend({
+  maxEntries: z.number().int().min(1).max(5_000_000).default(MAX_CONTRACT_EXPORT_ENTRIES),
+});
 
 export const auditCalls = {
   'audit.search': defineCall({
@@ -16,7 +25,7 @@ export const auditCalls = {
     summary: 'Search the audit trail (newest first, keyset pages); the search itself is audited.',
   }),
   'audit.export': defineCall({
-    input: AuditExportRequest,
+    input: AuditExportCallInput,
     output: z
       .object({
         fileName: z.string(),

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { readFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AuditVerifyReport } from '../../../shared/audit/verify';
 import { ANCHOR_FILE } from '../../core/audit/anchor';
@@ -10,10 +10,16 @@ import { createLogger } from '../../core/logger';
 import { authorizeSlot } from '../../core/slot-authority';
 import { unlockWithPassword } from '../../core/vault/index';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { CliCallError, readPassword, signIn } from '../core-session';
+import { canonicalJson } from '../../../shared/canonical-json';
+import { AUDIT_EXPORT_FORMATS } from '../../../shared/audit/export';
+import { AuditFilterCriteria } from '../../../shared/audit/filter';
 
 const USAGE = `Usage: rsched audit verify --db FILE --key-hex-stdin [--anchor FILE] [--public-key FILE] [--deep] [--workers N] [--json]
        rsched audit verify --vault DIR --slot SLOT --password-stdin [--anchor FILE] [--public-key FILE] [--deep] [--json]
        rsched audit verify-export --data FILE --manifest FILE --signature FILE [--public-key FILE] [--json]
+       rsched audit export --vault DIR --user NAME [--password-stdin] --out FILE [--format json|csv]
+                           [--from ISO] [--to ISO] [--action-prefix P.] [--person ID] [--max N]
 
 verify: recomputes every audit entry's leaf hash, the hash chain and the Merkle roots, checks them
 against every signed checkpoint and the local anchor (audit-anchor.json beside the database unless
@@ -28,7 +34,16 @@ number that cannot be trusted. Nothing is written.
 verify-export: checks an audit export offline: the detached Ed25519 signature over the manifest, the
 signed checkpoint it names, the data file's SHA-256, and (JSON exports) every entry's inclusion proof.
 
-Exit status: 0 verified, 1 verification failed, 2 bad usage or input.
+export: signs in to the vault as NAME (the audit.export permission: administrator or compliance
+officer) and writes the audit export as three files, FILE (the data), FILE.manifest.json and
+FILE.sig, as the app's Audit screen does but without its cap of 100,000 entries (--max, default
+1,000,000, at most 5,000,000). The export is itself audited. Existing files are never overwritten.
+  --from ISO --to ISO   entries in this time range (ISO 8601 instants)
+  --action-prefix P.    entries whose action starts with P. (e.g. absence.)
+  --person ID           entries about this person
+
+Exit status: 0 verified (export: written), 1 verification failed (export: refused or failed), 2 bad
+usage or input.
 `;
 
 interface Parsed {
@@ -37,7 +52,25 @@ interface Parsed {
   positional: string[];
 }
 
-const VALUE_FLAGS = new Set(['--db', '--vault', '--slot', '--anchor', '--public-key', '--workers', '--data', '--manifest', '--signature']);
+const VALUE_FLAGS = new Set([
+  '--db',
+  '--vault',
+  '--slot',
+  '--anchor',
+  '--public-key',
+  '--workers',
+  '--data',
+  '--manifest',
+  '--signature',
+  '--user',
+  '--out',
+  '--format',
+  '--from',
+  '--to',
+  '--action-prefix',
+  '--person',
+  '--max',
+]);
 const SWITCHES = new Set(['--key-hex-stdin', '--password-stdin', '--deep', '--json']);
 
 function parse(args: string[]): Parsed {
@@ -157,6 +190,75 @@ async function verifyExportCommand(p: Parsed, io: CliIo): Promise<number> {
   return r.ok ? 0 : 1;
 }
 
+/** Creates `path` for writing, failing if it exists: an export never replaces an earlier one. */
+async function writeNew(path: string, data: string): Promise<void> {
+  await writeFile(path, data, { flag: 'wx', mode: 0o600 });
+}
+
+async function exportCommand(p: Parsed, io: CliIo): Promise<number> {
+  const vaultDir = p.flags.get('--vault');
+  const user = p.flags.get('--user');
+  const out = p.flags.get('--out');
+  if (!vaultDir || !user) throw new UsageError('export needs --vault DIR and --user NAME');
+  if (!out) throw new UsageError('export needs --out FILE');
+  const format = p.flags.get('--format') ?? 'json';
+  if (!(AUDIT_EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${AUDIT_EXPORT_FORMATS.join(' or ')}`);
+  const maxText = p.flags.get('--max');
+  const maxEntries = maxText === undefined ? 1_000_000 : Number(maxText);
+  if (!Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 5_000_000) throw new UsageError('--max must be a whole number from 1 to 5000000');
+  const filterFlags = [['--from', 'from'], ['--to', 'to'], ['--action-prefix', 'actionPrefix'], ['--person', 'personId']] as const;
+  const raw: Record<string, string> = {};
+  for (const [flag, field] of filterFlags) {
+    const v = p.flags.get(flag);
+    if (v !== undefined) raw[field] = v;
+  }
+  // Checked here, before signing in, so a mistyped flag is named instead of a generic refusal.
+  const parsed = AuditFilterCriteria.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = filterFlags.find(([, field]) => field === issue.path[0])?.[0] ?? 'filter';
+    throw new UsageError(`${flag}: ${issue.message}`);
+  }
+  const filter = parsed.data;
+  const files = { data: resolve(io.cwd, out), manifest: resolve(io.cwd, `${out}.manifest.json`), signature: resolve(io.cwd, `${out}.sig`) };
+  for (const path of Object.values(files)) {
+    const exists = await access(path).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new UsageError(`${path} already exists; an export never overwrites one (choose another --out)`);
+  }
+  const password = await readPassword(io, p.switches.has('--password-stdin'));
+  let session;
+  try {
+    session = await signIn(io, { vaultDir, username: user, password });
+  } catch (err) {
+    io.stderr(`rsched audit export: ${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof CliCallError && err.code === 'BAD_INPUT' ? 2 : 1;
+  }
+  try {
+    const ex = await session.call('audit.export', { format: format as (typeof AUDIT_EXPORT_FORMATS)[number], filter, maxEntries });
+    // The manifest's bytes are its canonical JSON, exactly what the device signed. The data goes
+    // first: a half-written set (disk full) has no manifest and cannot pass for an export.
+    await writeNew(files.data, ex.data);
+    await writeNew(files.manifest, canonicalJson(ex.manifest));
+    await writeNew(files.signature, `${ex.signature}\n`);
+    const m = ex.manifest;
+    io.stdout(`exported ${m.count} entries (seq ${m.firstSeq ?? '-'}..${m.lastSeq ?? '-'} of a log of ${m.treeSize}) to ${files.data}\n`);
+    io.stdout(`check it with: rsched audit verify-export --data ${files.data} --manifest ${files.manifest} --signature ${files.signature}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'EEXIST') {
+      io.stderr(`rsched audit export: ${(err as NodeJS.ErrnoException).path ?? 'an output file'} already exists; choose another --out\n`);
+      return 2;
+    }
+    io.stderr(`rsched audit export: ${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof CliCallError && err.code === 'BAD_INPUT' ? 2 : 1;
+  } finally {
+    session.close();
+  }
+}
+
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'Verify the tamper-evident audit trail or an audit export',
@@ -167,6 +269,7 @@ export const auditCommand: CliCommand = {
     if (p.positional.length > 0) throw new UsageError(`unexpected argument ${p.positional[0]}`);
     if (sub === 'verify') return verifyCommand(p, io);
     if (sub === 'verify-export') return verifyExportCommand(p, io);
+    if (sub === 'export') return exportCommand(p, io);
     throw new UsageError(sub ? `unknown audit command "${sub}"` : 'missing audit command');
   },
 };

@@ -25,7 +25,8 @@ export function auditHandlers(deps: AuditCallDeps): Handlers<typeof auditCalls> 
       const ws = deps.workspace();
       const actor = actorOf(ctx);
       if (actor.type !== 'user') throw new AppError('FORBIDDEN');
-      if (input.maxEntries > MAX_CONTRACT_EXPORT_ENTRIES) {
+      // The cap guards the app's IPC and main process; the command line runs the core in its own process.
+      if (ctx.caller.transport !== 'in-process' && input.maxEntries > MAX_CONTRACT_EXPORT_ENTRIES) {
         throw new AppError('BAD_INPUT', undefined, { issues: [{ path: 'maxEntries', message: `at most ${MAX_CONTRACT_EXPORT_ENTRIES} in the app; use rsched audit export for more` }] });
       }
       const out = exportAudit(ws.db, ws.audit, actor, input, ctx.services.clock);
