@@ -210,6 +210,39 @@ describe('checkpoints and proofs', () => {
     expect(fromBase64(cp.body.split('\n')[2]!)).toEqual(new Uint8Array(cp.root));
   });
 
+  it('keeps a checkpoint signed inside an enclosing transaction off the anchor until it commits', async () => {
+    f = fixture({ checkpointEvery: 4 });
+    addItem(f, 'r0', 'L0');
+    expect(readAnchor(f.anchorPath)?.size).toBe(1);
+    // A swap that is approved, written, then refused by the compliance check: nested units inside
+    // one transaction, the second of them due a checkpoint, and the whole transaction rolled back.
+    const refused = f.db.transaction(() => {
+      for (let i = 1; i <= 4; i++) addItem(f, `s${i}`, `S${i}`);
+      expect(readAnchor(f.anchorPath)?.size).toBe(1);
+      throw new AppError('CONFLICT', 'refused by the compliance check');
+    });
+    expect(() => refused()).toThrow('refused by the compliance check');
+    expect(count(f, 'audit_entry')).toBe(1);
+    // No false truncation alarm: the anchor never sees the rolled-back checkpoint, not even on the
+    // next turn of the event loop, when a checkpoint left pending is written if it committed.
+    await new Promise((r) => setImmediate(r));
+    expect(readAnchor(f.anchorPath)?.size).toBe(1);
+    const { verifyAudit } = await import('../../electron/core/audit/verify');
+    expect((await verifyAudit(f.db, { anchorPath: f.anchorPath })).problems).toEqual([]);
+    // The next units go on from the committed log, and their checkpoint reaches the anchor.
+    for (let i = 1; i <= 4; i++) addItem(f, `r${i}`, `L${i}`);
+    expect(readAnchor(f.anchorPath)?.size).toBe(5);
+
+    // Committed, the enclosing transaction's checkpoint reaches the anchor once it has ended.
+    f.db.transaction(() => {
+      for (let i = 5; i <= 8; i++) addItem(f, `r${i}`, `L${i}`);
+    })();
+    expect(readAnchor(f.anchorPath)?.size).toBe(5);
+    await new Promise((r) => setImmediate(r));
+    expect(readAnchor(f.anchorPath)?.size).toBe(9);
+    expect((await verifyAudit(f.db, { anchorPath: f.anchorPath })).ok).toBe(true);
+  });
+
   it('signs on time too, and never twice for the same size', () => {
     f = fixture({ checkpointEvery: 1000 });
     addItem(f, 'r1', 'A');

@@ -94,6 +94,8 @@ export function createAuditLogPort(logFor: (db: Database) => AuditLog, tap?: (en
         for (const e of staged) runChange(db, log, actorFor(db, e.actorUserId), (tx) => tx.record(toChange(e)));
         return result;
       }).immediate();
+      // Committed: a checkpoint the nested units signed may now reach the anchor.
+      log.writePendingAnchor();
       for (const e of staged) tap?.(e);
       return out;
     },

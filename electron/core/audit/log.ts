@@ -86,6 +86,7 @@ export class AuditLog {
   private readonly lastRow: Statement<[], { seq: number; hash: Buffer | null } | undefined>;
   private readonly insCheckpoint: Statement<[number, Buffer, string, string, string, Buffer, string, string]>;
   private readonly lastCheckpointStmt: Statement<[], CheckpointRow>;
+  private readonly checkpointRootStmt: Statement<[number], Buffer>;
 
   private constructor(db: Database, opts: AuditLogOptions) {
     this.db = db;
@@ -107,6 +108,7 @@ export class AuditLog {
       'INSERT INTO audit_checkpoint (size, root, time, origin, body, signature, device_id, public_key_pem) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.lastCheckpointStmt = db.prepare('SELECT * FROM audit_checkpoint ORDER BY size DESC LIMIT 1');
+    this.checkpointRootStmt = db.prepare<[number], Buffer>('SELECT root FROM audit_checkpoint WHERE size = ?').pluck();
     this.state = this.load();
   }
 
@@ -269,17 +271,40 @@ export class AuditLog {
 
   /** After the unit of work committed: writes the newest checkpoint to the anchor file. */
   flushAnchor(): void {
-    const cp = this.state.pendingAnchor;
-    this.state.pendingAnchor = null;
-    if (cp && this.opts.anchorPath) {
-      try {
-        writeAnchor(this.opts.anchorPath, cp);
-      } catch (err) {
-        // The data is committed; a stale anchor only weakens truncation detection until the next one.
-        this.opts.logger?.error('audit anchor not written', { err });
+    // A unit inside an enclosing transaction was only a savepoint: its checkpoint is not committed
+    // yet, and an anchor ahead of a rolled-back log reads as truncation. It is written once the
+    // enclosing transaction has ended, if it committed (see writePendingAnchor): by whoever opened
+    // that transaction, else on the next turn of the event loop. The after-unit hook still runs:
+    // it defers its own work past the enclosing transaction.
+    if (this.db.inTransaction) {
+      if (this.state.pendingAnchor && !this.flushQueued) {
+        this.flushQueued = true;
+        setImmediate(() => {
+          this.flushQueued = false;
+          if (this.db.open && !this.db.inTransaction) this.writePendingAnchor();
+        });
       }
+    } else {
+      this.writePendingAnchor();
     }
     this.opts.afterUnit?.();
+  }
+
+  private flushQueued = false;
+
+  /** Writes the pending checkpoint to the anchor file if the database holds it (else it rolled back). */
+  writePendingAnchor(): void {
+    const cp = this.state.pendingAnchor;
+    this.state.pendingAnchor = null;
+    if (!cp || !this.opts.anchorPath) return;
+    const stored = this.checkpointRootStmt.get(cp.size);
+    if (!stored || !Buffer.from(stored).equals(cp.root)) return;
+    try {
+      writeAnchor(this.opts.anchorPath, cp);
+    } catch (err) {
+      // The data is committed; a stale anchor only weakens truncation detection until the next one.
+      this.opts.logger?.error('audit anchor not written', { err });
+    }
   }
 
   /**
