@@ -277,4 +277,21 @@ describe('sync over HTTPS', () => {
     // And a transport error is not what a pin mismatch is.
     await expect(t.push(env)).rejects.not.toBeInstanceOf(TransportError);
   });
+  it('a raw internal failure reaches the screen as a fixed message, never as its own text', async () => {
+    appendEntries(dev, 3, clock);
+    const agent = agentFor(dev, server);
+    const original = dev.sync.nextBatch.bind(dev.sync);
+    dev.sync.nextBatch = () => {
+      throw new Error('SQLITE_CORRUPT: malformed near "Resident A01 <a01@example.org>"');
+    };
+    try {
+      const r = await agent.syncNow();
+      expect(r.error).toBe('internal error during sync (see the application log)');
+      expect(JSON.stringify(dev.sync.status())).not.toMatch(/SQLITE|Resident|example\.org/);
+    } finally {
+      dev.sync.nextBatch = original;
+    }
+    // The next run, with the fault gone, pushes what was pending.
+    expect((await agent.syncNow()).error).toBeNull();
+  });
 });

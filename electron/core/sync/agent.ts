@@ -37,6 +37,17 @@ export function backoffDelay(failures: number, baseMs: number, maxMs: number, ra
   return Math.floor(random() * cap);
 }
 
+/**
+ * What a sync failure says in `sync.now`, `sync.status` and the stored last error: the fixed messages
+ * of our own errors (AppError, transport and pinning), never a raw SQLite or runtime message; the
+ * rest goes to the (redacting) log.
+ */
+function failureText(err: unknown, logger: Logger): string {
+  if (err instanceof AppError || err instanceof TransportError || err instanceof PinMismatchError) return err.message;
+  logger.error('sync step failed', { err });
+  return 'internal error during sync (see the application log)';
+}
+
 export class SyncAgent {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<SyncRunResult> | null = null;
@@ -141,7 +152,7 @@ export class SyncAgent {
       ({ sent: alertsSent, error: alertsError } = await this.sendAlerts());
     } catch (err) {
       // Not a transport problem (e.g. a receipt that does not verify): the alerts stay queued.
-      alertsError = err instanceof Error ? err.message : String(err);
+      alertsError = failureText(err, this.o.logger);
       this.device.noteTransportFailure(alertsError);
     }
     if (this.device.status().halted) return result('sync is halted after a tamper alert or revocation', 0, true);
@@ -157,8 +168,7 @@ export class SyncAgent {
       try {
         env = this.device.nextBatch();
       } catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
-        return result(msg, pushed, err instanceof AppError && err.code === 'AUDIT_TAMPERED');
+        return result(failureText(err, this.o.logger), pushed, err instanceof AppError && err.code === 'AUDIT_TAMPERED');
       }
       if (!env) return result(null, pushed);
       this.device.noteAttempt();
