@@ -26,6 +26,8 @@ one line on standard input with --password-stdin).
   alerts                   Tamper alerts raised on this device.
   resume                   Clear a halt after an administrator investigated (alerts stay).
 
+  --json                   status and alerts: print JSON instead of text.
+
 Exit status: 0 done, 1 refused or failed, 2 bad usage.
 `;
 
