@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { createLogger } from '../../electron/core/logger';
+import { verifyExport } from '../../electron/core/audit/export-verify';
 import { restoreBackup, verifyRecoveryKey } from '../../electron/core/vault';
 import { openFirstRun, type RunningApp } from './browser';
 import { ADMIN, setupVault, shot, signIn } from './flows';
@@ -124,5 +125,42 @@ describe('administration: keys, backup and program settings in the browser previ
     await form.getByRole('status').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('header.topbar h1').textContent(), { timeout: 10_000 }).toBe('Lakeshore Internal Medicine');
     await shot(page, 'admin-program-settings');
+  }, 120_000);
+  it("exports the audit trail from the Audit screen as three files that verify offline", async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Audit', exact: true }).click();
+    const trail = page.getByRole('region', { name: 'Audit trail' });
+    await trail.waitFor({ timeout: 30_000 });
+    const downloads: Download[] = [];
+    const three = new Promise<void>((resolve) => {
+      page.on('download', (d) => {
+        downloads.push(d);
+        if (downloads.length === 3) resolve();
+      });
+    });
+    await trail.getByRole('button', { name: 'Export', exact: true }).click();
+    // A refusal shows as an alert on the screen: fail on its text rather than wait for files.
+    const refused = trail
+      .getByRole('alert')
+      .waitFor({ timeout: 60_000 })
+      .then(
+        async () => `refused: ${await trail.getByRole('alert').textContent()}`,
+        () => 'no alert',
+      );
+    expect(await Promise.race([three.then(() => 'downloaded'), refused])).toBe('downloaded');
+    const files = new Map<string, string>();
+    for (const d of downloads) {
+      const file = join(scratch, d.suggestedFilename());
+      await d.saveAs(file);
+      files.set(d.suggestedFilename(), file);
+    }
+    const data = [...files.keys()].find((n) => /^audit-.*\.json$/.test(n) && !n.endsWith('.manifest.json'));
+    expect(data).toBeDefined();
+    const r = verifyExport({
+      data: readFileSync(files.get(data!)!),
+      manifestBytes: readFileSync(files.get(`${data}.manifest.json`)!),
+      signature: Buffer.from(readFileSync(files.get(`${data}.sig`)!, 'utf8').trim(), 'base64'),
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
   }, 120_000);
 });
