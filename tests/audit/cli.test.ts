@@ -54,7 +54,7 @@ describe('rsched audit', () => {
   it('verify-export checks the signature, the data and the proofs offline', async () => {
     f = fixture({ checkpointEvery: 10 });
     fill(f, 12);
-    const ex = exportAudit(f.db, f.log, compliance, { format: 'json' }, f.clock);
+    const ex = await exportAudit(f.db, f.log, compliance, { format: 'json' }, f.clock);
     const files = { data: join(f.dir, 'audit.json'), manifest: join(f.dir, 'audit.manifest.json'), sig: join(f.dir, 'audit.manifest.sig'), pub: join(f.dir, 'device.pem') };
     writeFileSync(files.data, ex.data);
     writeFileSync(files.manifest, ex.manifestBytes);

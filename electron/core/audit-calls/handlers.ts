@@ -21,7 +21,7 @@ export function auditHandlers(deps: AuditCallDeps): Handlers<typeof auditCalls> 
       const ws = deps.workspace();
       return searchAuditAs(ws.db, ws.audit, actorOf(ctx), input);
     },
-    'audit.export': (input, ctx) => {
+    'audit.export': async (input, ctx) => {
       const ws = deps.workspace();
       const actor = actorOf(ctx);
       if (actor.type !== 'user') throw new AppError('FORBIDDEN');
@@ -29,7 +29,7 @@ export function auditHandlers(deps: AuditCallDeps): Handlers<typeof auditCalls> 
       if (ctx.caller.transport !== 'in-process' && input.maxEntries > MAX_CONTRACT_EXPORT_ENTRIES) {
         throw new AppError('BAD_INPUT', undefined, { issues: [{ path: 'maxEntries', message: `at most ${MAX_CONTRACT_EXPORT_ENTRIES} in the app; use rsched audit export for more` }] });
       }
-      const out = exportAudit(ws.db, ws.audit, actor, input, ctx.services.clock);
+      const out = await exportAudit(ws.db, ws.audit, actor, input, ctx.services.clock);
       const stamp = out.manifest.exportedAt.replace(/[:.]/g, '-');
       return {
         fileName: `audit-${stamp}.${input.format}`,

@@ -6,9 +6,13 @@ import { canonicalJson } from '../../../shared/canonical-json';
 import { AppError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import { recordRead } from '../db/unit-of-work';
+import { yieldToEventLoop } from '../event-loop';
 import { csvLine } from './csv';
 import type { AuditLog } from './log';
 import { whereFor } from './search';
+
+/** Entries read per page: small enough that one page's proofs stay well inside a slice. */
+const EXPORT_PAGE = 32;
 
 export interface AuditExport {
   /** The export file (CSV or JSON). */
@@ -42,7 +46,14 @@ function csvRow(seq: number, e: AuditEntry | null, leaf: string): string {
  * signature. JSON items carry the exact hashed text and an inclusion proof, so a reader can prove
  * offline that each exported entry is in the signed log. The export is itself audited.
  */
-export function exportAudit(db: Database, log: AuditLog, actor: Extract<AuditActor, { type: 'user' }>, request: AuditExportRequest, clock: Clock): AuditExport {
+export async function exportAudit(
+  db: Database,
+  log: AuditLog,
+  actor: Extract<AuditActor, { type: 'user' }>,
+  request: AuditExportRequest,
+  clock: Clock,
+  opts: { sliceMs?: number } = {},
+): Promise<AuditExport> {
   const req = AuditExportRequest.parse(request);
   // A fresh signed checkpoint: the export is pinned to the log as it is now.
   const cp = log.checkpoint();
@@ -51,35 +62,51 @@ export function exportAudit(db: Database, log: AuditLog, actor: Extract<AuditAct
   if (count > req.maxEntries) {
     throw new AppError('BAD_INPUT', 'Too many entries for one export; narrow the filter.', { details: { count, maxEntries: req.maxEntries } });
   }
-  const rows = db
-    .prepare(
-      `SELECT e.seq AS seq, e.entry AS entry, n.hash AS leaf FROM audit_entry e
-       JOIN audit_node n ON n.level = 0 AND n.idx = e.seq WHERE ${sql} AND e.seq < ? ORDER BY e.seq`,
-    )
-    .iterate(...params, cp.size) as Iterable<{ seq: number; entry: string | null; leaf: Buffer }>;
+  // Read in pages by seq (no statement stays open across turns of the event loop) and hand the
+  // loop back every slice: an inclusion proof per JSON entry makes a large export seconds of work,
+  // and in the app this runs on the main process. Entries below the checkpoint never change, so
+  // writes in between do not disturb it (retention only ever redacts what the server holds).
+  const page = db.prepare(
+    `SELECT e.seq AS seq, e.entry AS entry, n.hash AS leaf FROM audit_entry e
+     JOIN audit_node n ON n.level = 0 AND n.idx = e.seq WHERE ${sql} AND e.seq >= ? AND e.seq < ? ORDER BY e.seq LIMIT ${EXPORT_PAGE}`,
+  );
+  const sliceMs = opts.sliceMs ?? 20;
   const parts: string[] = [];
   let n = 0;
   let firstSeq: number | null = null;
   let lastSeq: number | null = null;
   if (req.format === 'csv') parts.push(csvLine([...CSV_COLUMNS]));
   else parts.push('{"items":[\n');
-  for (const r of rows) {
-    firstSeq ??= r.seq;
-    lastSeq = r.seq;
-    const leaf = r.leaf.toString('base64');
-    if (req.format === 'csv') {
-      parts.push(csvRow(r.seq, r.entry ? (JSON.parse(r.entry) as AuditEntry) : null, leaf));
-    } else {
-      const item: AuditExportItem = {
-        seq: r.seq,
-        leafHash: leaf,
-        entry: r.entry,
-        inclusionProof: log.proveInclusion(r.seq, cp).proof.map((p) => p.toString('base64')),
-      };
-      parts.push((n > 0 ? ',\n' : '') + JSON.stringify(item));
+  let from = 0;
+  let sliceStart = performance.now();
+  for (;;) {
+    const rows = page.all(...params, from, cp.size) as Array<{ seq: number; entry: string | null; leaf: Buffer }>;
+    for (const r of rows) {
+      firstSeq ??= r.seq;
+      lastSeq = r.seq;
+      const leaf = r.leaf.toString('base64');
+      if (req.format === 'csv') {
+        parts.push(csvRow(r.seq, r.entry ? (JSON.parse(r.entry) as AuditEntry) : null, leaf));
+      } else {
+        const item: AuditExportItem = {
+          seq: r.seq,
+          leafHash: leaf,
+          entry: r.entry,
+          inclusionProof: log.proveInclusion(r.seq, cp).proof.map((p) => p.toString('base64')),
+        };
+        parts.push((n > 0 ? ',\n' : '') + JSON.stringify(item));
+      }
+      n++;
     }
-    n++;
+    if (rows.length < EXPORT_PAGE) break;
+    from = rows[rows.length - 1]!.seq + 1;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
   }
+  // The assembly, signature and the audit entry's commit (an fsync) get a turn of their own.
+  await yieldToEventLoop();
   if (req.format === 'json') parts.push('\n]}\n');
   const data = Buffer.from(parts.join(''), 'utf8');
   const dataSha256 = hash('sha256', data, 'base64');

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors';
+import { yieldToEventLoop } from '../event-loop';
 import type { Logger } from '../logger';
 import type { DeviceSync } from './device';
 import { PinMismatchError, TransportError, type SyncTransport } from './transport';
@@ -26,10 +27,6 @@ export interface SyncRunResult {
   caughtUp: boolean;
   error: string | null;
   halted: boolean;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: () => number): number {

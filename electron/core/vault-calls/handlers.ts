@@ -24,6 +24,7 @@ import { APP_FORMAT } from '../vault/meta';
 import { PRODUCTION_KDF } from '../vault/kdf';
 import { DOWNLOAD_PREFIX } from '../vault/vault';
 import type { Workspace } from '../workspace';
+import { yieldToEventLoop } from '../event-loop';
 
 export interface VaultCallDeps {
   vault(): UnlockedVault;
@@ -124,10 +125,6 @@ function recordFailure(deps: VaultCallDeps, actor: AuditActor, action: 'vault.ba
   });
 }
 
-/** Lets other IPC calls run between two synchronous steps of a long operation. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> {
   return {
@@ -173,9 +170,9 @@ export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> 
         // The administrator's own slot follows the new key with the password just checked (the
         // vault may have been unlocked by someone else's slot); every other account needs a reset.
         const { recoveryKey } = await v.rekey({ keep: { slotId: userSlotId(user.id), password: input.currentPassword } });
-        await nextTurn();
+        await yieldToEventLoop();
         const ws = deps.workspace(); // rekey replaced the connection: the entry goes into the rekeyed database
-        await nextTurn();
+        await yieldToEventLoop();
         const needing = slotViews(v.listSlots(), listUsers(ws.db)).filter((s) => s.needsReset);
         ws.unit(actor, (tx) =>
           tx.record({

@@ -7,6 +7,7 @@ import { runMigrations, assertNotTooNew } from '../db/migrate';
 import type { Logger } from '../logger';
 import { fsyncDir, fsyncFile, writeFileAtomic } from './atomic-file';
 import { applyKey, asDamaged, checkPages, harden, tryOpen, type Db, type Hardening } from './connection';
+import { yieldToEventLoop } from '../event-loop';
 import { PRODUCTION_KDF, type KdfPolicy } from './kdf';
 import {
   makePasswordSlot,
@@ -116,14 +117,6 @@ function saveKeystore(p: VaultPaths, body: KeystoreBody, revokes: boolean): Keys
   return next;
 }
 
-/**
- * Lets the event loop run between the synchronous steps of a key change (each an fsync or a page
- * check): in the app's main process no single turn may hold IPC for long. The connection is closed
- * meanwhile and keystore changes are exclusive, so nothing can interleave.
- */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 function summarize(slot: Slot): SlotSummary {
   return { slotId: slot.slotId, kind: slot.kind, createdAt: slot.createdAt, needsReset: slot.wrap === null };
@@ -606,13 +599,15 @@ class VaultHandle implements UnlockedVault {
         // Keystore write 1: remember the new key under the old one, so whichever slot unlocks
         // after a crash can finish (or undo) the swap.
         const pending = saveKeystore(p, { ...body, pendingRekey: sealPendingRekey(this.vaultId, oldDek, newDek) }, false);
-        await nextTurn();
+        // Between the synchronous steps (each an fsync or a page check) IPC may run: the connection
+        // is closed meanwhile and keystore changes are exclusive, so nothing can interleave.
+        await yieldToEventLoop();
         removeIfPresent(p.wal);
         removeIfPresent(p.shm);
         renameSync(p.rekeyReady, p.db); // the commit point
         fsyncDir(p.dir);
         committed = true;
-        await nextTurn();
+        await yieldToEventLoop();
         // Keystore write 2: the slot in use and the recovery slot follow the new key; every other
         // slot loses its (now useless) wrap and needs an administrator reset.
         const now = this.now();
@@ -625,7 +620,7 @@ class VaultHandle implements UnlockedVault {
           return { ...s, updatedAt: now, wrap: null };
         });
         saveKeystore(p, { ...pending, slots, pendingRekey: null }, true);
-        await nextTurn();
+        await yieldToEventLoop();
         this.#dek = newDek;
         oldDek.fill(0);
         if (kept && kept.slot.slotId === inUse) {
@@ -635,7 +630,7 @@ class VaultHandle implements UnlockedVault {
           kept?.kek.fill(0);
         }
         const reopened = openConnection(p, newDek, this.ctx.clock);
-        await nextTurn();
+        await yieldToEventLoop();
         this.#db = reopened.db;
         this.hardening = reopened.hardening;
         writeSession(p, this.ctx.clock);
