@@ -261,7 +261,7 @@ async function exportCommand(p: Parsed, io: CliIo): Promise<number> {
 
 export const auditCommand: CliCommand = {
   name: 'audit',
-  summary: 'Verify the tamper-evident audit trail or an audit export',
+  summary: 'Verify the tamper-evident audit trail, export it with a signed manifest, or verify an export',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
