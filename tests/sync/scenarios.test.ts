@@ -294,4 +294,14 @@ describe('sync over HTTPS', () => {
     // The next run, with the fault gone, pushes what was pending.
     expect((await agent.syncNow()).error).toBeNull();
   });
+
+  it('a transport that fails with a raw error leaves only a fixed message as the last error', async () => {
+    appendEntries(dev, 2, clock);
+    const enrolled = dev.sync.server();
+    const real = httpsTransport({ url: enrolled.url ?? '', tlsSpkiSha256: enrolled.tlsSpkiSha256, timeoutMs: 5000 });
+    const broken = { ...real, push: () => Promise.reject(new Error('socket hang up near "Resident A01 <a01@example.org>"')) };
+    const agent = new SyncAgent(dev.sync, broken, { intervalMs: 60_000, logger: quietLogger(clock), random: () => 0.5 });
+    await expect(agent.syncNow()).rejects.toThrow();
+    expect(dev.sync.status().lastError).toBe('internal error during sync (see the application log)');
+  });
 });

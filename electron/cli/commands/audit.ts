@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AuditVerifyReport } from '../../../shared/audit/verify';
 import { ANCHOR_FILE } from '../../core/audit/anchor';
@@ -236,23 +236,31 @@ async function exportCommand(p: Parsed, io: CliIo): Promise<number> {
     io.stderr(`rsched audit export: ${err instanceof Error ? err.message : String(err)}\n`);
     return err instanceof CliCallError && err.code === 'BAD_INPUT' ? 2 : 1;
   }
+  const written: string[] = [];
   try {
     const ex = await session.call('audit.export', { format: format as (typeof AUDIT_EXPORT_FORMATS)[number], filter, maxEntries });
-    // The manifest's bytes are its canonical JSON, exactly what the device signed. The data goes
-    // first: a half-written set (disk full) has no manifest and cannot pass for an export.
-    await writeNew(files.data, ex.data);
-    await writeNew(files.manifest, canonicalJson(ex.manifest));
-    await writeNew(files.signature, `${ex.signature}\n`);
+    // The manifest's bytes are its canonical JSON, exactly what the device signed.
+    for (const [path, text] of [
+      [files.data, ex.data],
+      [files.manifest, canonicalJson(ex.manifest)],
+      [files.signature, `${ex.signature}\n`],
+    ] as const) {
+      await writeNew(path, text);
+      written.push(path);
+    }
     const m = ex.manifest;
     io.stdout(`exported ${m.count} entries (seq ${m.firstSeq ?? '-'}..${m.lastSeq ?? '-'} of a log of ${m.treeSize}) to ${files.data}\n`);
     io.stdout(`check it with: rsched audit verify-export --data ${files.data} --manifest ${files.manifest} --signature ${files.signature}\n`);
     return 0;
   } catch (err) {
+    // A set missing a file is no export: remove what this run wrote (disk full, or a file that
+    // appeared meanwhile) so a rerun to the same name works. The attempt stays on the audit trail.
+    await Promise.all(written.map((path) => rm(path, { force: true })));
     if (err instanceof Error && 'code' in err && err.code === 'EEXIST') {
       io.stderr(`rsched audit export: ${(err as NodeJS.ErrnoException).path ?? 'an output file'} already exists; choose another --out\n`);
       return 2;
     }
-    io.stderr(`rsched audit export: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`rsched audit export: ${err instanceof Error ? err.message : String(err)}${written.length > 0 ? ' (the partial files were removed)' : ''}\n`);
     return err instanceof CliCallError && err.code === 'BAD_INPUT' ? 2 : 1;
   } finally {
     session.close();

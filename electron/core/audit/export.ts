@@ -46,6 +46,17 @@ function csvRow(seq: number, e: AuditEntry | null, leaf: string): string {
  * signature. JSON items carry the exact hashed text and an inclusion proof, so a reader can prove
  * offline that each exported entry is in the signed log. The export is itself audited.
  */
+/**
+ * One page of an export: the filter's entries from seq ? up to (not including) seq ?, with leaves.
+ * CROSS JOIN fixes the loop order: audit_entry's seq range drives it, so a page is a range scan of
+ * 32 rows. With a plain JOIN (no ANALYZE statistics) SQLite may start from audit_node and sort the
+ * whole remaining range for every page, which makes an export quadratic.
+ */
+export function exportPageSql(filterSql: string): string {
+  return `SELECT e.seq AS seq, e.entry AS entry, n.hash AS leaf FROM audit_entry e
+     CROSS JOIN audit_node n ON n.level = 0 AND n.idx = e.seq WHERE ${filterSql} AND e.seq >= ? AND e.seq < ? ORDER BY e.seq LIMIT ${EXPORT_PAGE}`;
+}
+
 export async function exportAudit(
   db: Database,
   log: AuditLog,
@@ -66,10 +77,7 @@ export async function exportAudit(
   // loop back every slice: an inclusion proof per JSON entry makes a large export seconds of work,
   // and in the app this runs on the main process. Entries below the checkpoint never change, so
   // writes in between do not disturb it (retention only ever redacts what the server holds).
-  const page = db.prepare(
-    `SELECT e.seq AS seq, e.entry AS entry, n.hash AS leaf FROM audit_entry e
-     JOIN audit_node n ON n.level = 0 AND n.idx = e.seq WHERE ${sql} AND e.seq >= ? AND e.seq < ? ORDER BY e.seq LIMIT ${EXPORT_PAGE}`,
-  );
+  const page = db.prepare(exportPageSql(sql));
   // 8 ms slices: with 20 ms ones the longest block of a 2716-entry export was 50-53 ms (ipc-blocks),
   // with 8 ms 30 ms, at about the same awaited time.
   const sliceMs = opts.sliceMs ?? 8;

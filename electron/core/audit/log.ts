@@ -281,7 +281,11 @@ export class AuditLog {
         this.flushQueued = true;
         setImmediate(() => {
           this.flushQueued = false;
-          if (this.db.open && !this.db.inTransaction) this.writePendingAnchor();
+          try {
+            if (this.db.open) this.writePendingAnchor();
+          } catch (err) {
+            this.opts.logger?.error('audit anchor not written', { err });
+          }
         });
       }
     } else {
@@ -294,6 +298,8 @@ export class AuditLog {
 
   /** Writes the pending checkpoint to the anchor file if the database holds it (else it rolled back). */
   writePendingAnchor(): void {
+    // Inside a transaction the lookup below would see uncommitted rows: wait for its end.
+    if (this.db.inTransaction) return;
     const cp = this.state.pendingAnchor;
     this.state.pendingAnchor = null;
     if (!cp || !this.opts.anchorPath) return;

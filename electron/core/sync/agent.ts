@@ -125,7 +125,7 @@ export class SyncAgent {
       try {
         answer = await this.transport.pushAlerts(msg.envelope);
       } catch (err) {
-        const text = err instanceof Error ? err.message : String(err);
+        const text = failureText(err, this.o.logger);
         this.device.noteTransportFailure(text);
         if (err instanceof PinMismatchError || err instanceof TransportError || err instanceof AppError) return { sent, error: text };
         throw err;
@@ -173,7 +173,7 @@ export class SyncAgent {
       try {
         answer = await this.transport.push(env);
       } catch (err) {
-        const msg = err instanceof Error ? err.message : String(err);
+        const msg = failureText(err, this.o.logger);
         this.device.noteTransportFailure(msg);
         if (err instanceof PinMismatchError || err instanceof TransportError || err instanceof AppError) return result(msg, pushed);
         throw err;
