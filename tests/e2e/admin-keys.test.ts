@@ -162,5 +162,28 @@ describe('administration: keys, backup and program settings in the browser previ
     });
     expect(r.problems).toEqual([]);
     expect(r.ok).toBe(true);
+
+    // The export covers what the filters show: one area, here the vault's key operations.
+    downloads.length = 0;
+    const again = new Promise<void>((resolve) => {
+      page.on('download', () => {
+        if (downloads.length === 3) resolve();
+      });
+    });
+    await page.getByRole('search', { name: 'Filter the audit trail' }).getByLabel('Area').selectOption('vault.');
+    await trail.getByRole('button', { name: 'Export', exact: true }).click();
+    await again;
+    const manifestDownload = downloads.find((d) => d.suggestedFilename().endsWith('.manifest.json'))!;
+    const dataDownload = downloads.find((d) => /\.json$/.test(d.suggestedFilename()) && !d.suggestedFilename().endsWith('.manifest.json'))!;
+    const manifestFile = join(scratch, `filtered-${manifestDownload.suggestedFilename()}`);
+    const dataFile = join(scratch, `filtered-${dataDownload.suggestedFilename()}`);
+    await manifestDownload.saveAs(manifestFile);
+    await dataDownload.saveAs(dataFile);
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { filter: { actionPrefix?: string }; count: number };
+    expect(manifest.filter).toEqual({ actionPrefix: 'vault.' });
+    const items = (JSON.parse(readFileSync(dataFile, 'utf8')) as { items: Array<{ entry: string }> }).items;
+    expect(items.length).toBe(manifest.count);
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect((JSON.parse(item.entry) as { action: string }).action).toMatch(/^vault\./);
   }, 120_000);
 });

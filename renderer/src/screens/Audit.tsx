@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { saveFile } from '../lib/save-file';
-import { AUDIT_ACTION_NAMES, AUDIT_ACTIONS, type AuditFilter, type AuditRecord, type AuditVerifyReport } from '../../../shared/audit/index';
+import { AUDIT_ACTION_NAMES, AUDIT_ACTIONS, type AuditFilter, type AuditFilterCriteria, type AuditRecord, type AuditVerifyReport } from '../../../shared/audit/index';
 import { auditApi, auditExportAvailable, auditVerifyAvailable } from '../api/audit';
 import { FormError } from '../components/Field';
 import { actorText, diffRows } from '../lib/audit-diff';
@@ -85,6 +85,11 @@ function Detail({ record }: { record: AuditRecord }) {
   );
 }
 
+/** A search's criteria without its paging: what an export of the same view takes. */
+function exportCriteria({ beforeSeq: _cursor, limit: _limit, ...criteria }: AuditFilter): AuditFilterCriteria {
+  return criteria;
+}
+
 /** The audit trail: search newest first, filter, open an entry to see its before and after. */
 export function AuditViewer() {
   const canExport = useCan('audit.export');
@@ -145,7 +150,9 @@ export function AuditViewer() {
           <button
             type="button"
             onClick={() =>
-              void call(auditApi.export({ format: 'json', filter: {} })).then((out) => {
+              // The export covers what the filters above show (the manifest records them): a trail over
+              // the app's cap of 100,000 entries is exported in parts, or whole with rsched audit export.
+              void call(auditApi.export({ format: 'json', filter: exportCriteria(toFilter()) })).then((out) => {
                 // Three files, as `rsched audit verify-export --data --manifest --signature` reads them:
                 // the manifest's bytes are its canonical JSON, exactly what the device signed.
                 saveFile(out.fileName, out.data, 'application/json');
