@@ -75,12 +75,15 @@ describe('rsched nrp', () => {
     const out = join(dir, 'roster.txt');
     const file = join(BENCH_DIR, 'Instance2.txt');
     const solveIo = memoryIo();
-    const code = await runCli(['nrp', 'solve', file, '--time-limit', '3', '--seed', '7', '--out', out], solveIo);
+    // Instance2 is small enough for branch-and-price, which proves its optimum and ends the solve early.
+    const code = await runCli(['nrp', 'solve', file, '--time-limit', '10', '--seed', '7', '--out', out], solveIo);
     expect(solveIo.err.join('')).toContain('solving Instance2');
     expect(code).toBe(0);
     const solved = solveIo.out.join('');
     const objective = Number(/objective (\d+)/.exec(solved)?.[1]);
     expect(solved).toMatch(/hard violations 0/);
+    expect(objective).toBe(828);
+    expect(solved).toMatch(/proved optimal/);
 
     const evalIo = memoryIo();
     expect(await runCli(['nrp', 'eval', file, out], evalIo)).toBe(0);

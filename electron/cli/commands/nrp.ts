@@ -96,6 +96,7 @@ async function solve(p: Parsed, io: CliIo): Promise<number> {
   });
   await writeFile(resolve(io.cwd, out), formatRoster(instance, result.roster));
   io.stdout(summary(result.evaluation));
+  if (result.proved) io.stdout('proved optimal (branch-and-price exhausted its tree)\n');
   io.stdout(`time ${(result.elapsedMs / 1000).toFixed(1)} s, first feasible ${result.firstFeasibleMs === null ? 'never' : `${result.firstFeasibleMs} ms`}, seed ${seed}\n`);
   return result.evaluation.hardViolations === 0 ? 0 : 1;
 }

@@ -29,6 +29,14 @@ export class RowReoptimizer {
 
   private readonly limits: Int32Array[];
   private readonly counts: Int32Array;
+  /**
+   * Largest per-type maximum carried exactly in the DP state (the state grows by max + 1). Larger
+   * ones go through the price repair, which can miss the cheapest row; exact pricing (branch-and-
+   * price bounds) raises it.
+   */
+  exactCapLimit = 12;
+  /** Whether the last row search was exact: its row is the cheapest, or no row is under its cutoff. */
+  lastExact = true;
   /** Whether the last `propose` found a feasible row (it may equal the current one). */
   lastSolved = false;
 
@@ -50,14 +58,17 @@ export class RowReoptimizer {
     let cap: { value: number; max: number } | undefined;
     for (let v = 1; v < S1; v++) {
       const left = limit[v]! - outside[v]!;
-      if (left > 0 && left <= 12 && left < b - a + 1 && (!cap || left < cap.max)) cap = { value: v, max: left };
+      if (left > 0 && left <= this.exactCapLimit && left < b - a + 1 && (!cap || left < cap.max)) cap = { value: v, max: left };
     }
     // A row within the maxima pays at most `penalty` more under the repair's prices than its true
     // cost, so the cutoff is raised by that much to keep every such row in reach.
     let penalty = 0;
+    this.lastExact = true;
     for (let round = 0; round < 10; round++) {
       const best = this.dp.solve(e, a, b, values, this.cost, this.ctx.allowed[e]!, budget, undefined, undefined, cap, cutoff + penalty);
       if (!best) return null;
+      // Only a first solve within every maximum is known optimal; a repaired one may not be.
+      if (round > 0) this.lastExact = false;
       this.counts.set(outside);
       for (let t = 0; t < best.length; t++) this.counts[best[t]!]!++;
       let ok = true;
@@ -70,6 +81,7 @@ export class RowReoptimizer {
       }
       if (ok) return best;
     }
+    this.lastExact = false;
     return null;
   }
 

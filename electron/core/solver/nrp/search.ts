@@ -4,6 +4,7 @@ import { Rng } from '../engine/rng';
 import { SearchState } from '../engine/state';
 import { constructRows } from './construct';
 import { highsRuntime } from '../engine/highs';
+import { BranchAndPrice } from './branch';
 import { ColumnGeneration } from './colgen';
 import { FrameSweep } from './frames';
 import { MipLns, type LnsKind } from './lns';
@@ -45,6 +46,12 @@ export interface NrpSearchOptions {
   pricingWindow?: number;
   /** Partial pricing in the dive's column generation (default off); see ColumnGeneration. */
   partialPricing?: boolean;
+  /**
+   * Branch-and-price (branch.ts) after construction instead of the price-and-dive, until the time
+   * limit or until it proves its roster optimal; default off. Meant for four-week instances, where
+   * whole-row pricing takes well under a millisecond a member.
+   */
+  branchAndPrice?: boolean;
 }
 
 export interface NrpSearchResult {
@@ -56,6 +63,8 @@ export interface NrpSearchResult {
   elapsedMs: number;
   iterations: number;
   cancelled: boolean;
+  /** Whether branch-and-price exhausted its tree: no roster is better than this one. */
+  proved: boolean;
 }
 
 /** Yields to the event loop so an AbortSignal or a worker message can be seen between phases. */
@@ -114,7 +123,29 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
   report('construct');
   await tick();
 
-  const useColgen = opts.columnGeneration ?? (H <= 182 && E <= 60);
+  let proved = false;
+  if (opts.branchAndPrice === true && !shouldStop()) {
+    // Its own row optimiser: exact pricing carries any binding per-type maximum in the DP state.
+    const exact = new RowReoptimizer(model, ctx);
+    exact.exactCapLimit = H;
+    const bp = new BranchAndPrice(model, exact, await highsRuntime());
+    bp.addRoster(best);
+    bp.onImprove = (_objective, cells) => {
+      state.reset(cells);
+      if (better(state.hard, state.soft, bestHard, bestSoft)) onBest(state);
+      report('branch-and-price');
+    };
+    // With an iteration budget the tree is bounded in nodes instead of the clock (reproducibility).
+    const fixedWork = opts.maxIterations !== undefined;
+    const r = bp.run(bestHard === 0 ? bestSoft : Infinity, fixedWork ? Infinity : deadline, shouldStop, fixedWork ? 4 * E + 40 : Infinity);
+    iterations += r.nodes * E;
+    proved = r.proved;
+    state.reset(best);
+    report('branch-and-price');
+    await tick();
+  }
+
+  const useColgen = !proved && opts.branchAndPrice !== true && (opts.columnGeneration ?? (H <= 182 && E <= 60));
   if (useColgen && !shouldStop()) {
     // Exact pricing of whole rows against LP duals finds rosters the local moves cannot reach
     // (moving work between many members at once); the local search then polishes the dive's roster.
@@ -235,7 +266,7 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
   const lns = opts.useMip !== true ? null : new MipLns(instance, await highsRuntime(), new Rng(rng.fork()));
   const lnsKinds: LnsKind[] = ['staff', 'window', 'block'];
   let phase = 0;
-  while (!shouldStop()) {
+  while (!proved && !shouldStop()) {
     rowSweep(phase === 0 ? 0 : 2);
     if (shouldStop()) break;
     const stats = anneal(state, moves, weights, rng, changes, {
@@ -285,5 +316,6 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
     elapsedMs: Date.now() - t0,
     iterations,
     cancelled,
+    proved,
   };
 }

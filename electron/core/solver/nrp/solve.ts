@@ -27,6 +27,8 @@ export interface NrpSolveResult {
   elapsedMs: number;
   seed: number;
   cancelled: boolean;
+  /** Whether a worker's branch-and-price proved the roster optimal. */
+  proved: boolean;
 }
 
 /** Starts one search worker (entry 'nrp-solve', see workers/spawn.ts). */
@@ -62,6 +64,18 @@ function runWorker(input: NrpWorkerInput, onProgress: (p: NrpProgress) => void):
 }
 
 /**
+ * Whether branch-and-price can be expected to reach integer rosters within the time limit: its
+ * root LP must converge first, which takes about a second on four-week instances of up to 1,680
+ * member-day-shift cells (Instances 1-7) and 10-15 s on 3,360-5,600 cells (Instances 8-10, where
+ * it then found 1302 and proved 4631 optimal in 60 s). Beyond four weeks a whole-row DP costs tens
+ * of milliseconds a member, so the dives and frames do better there.
+ */
+export function branchAndPriceFits(instance: NrpInstance, timeLimitMs: number): boolean {
+  const cells = instance.staff.length * instance.horizon * instance.shifts.length;
+  return instance.horizon <= 28 && cells <= 0.2 * timeLimitMs;
+}
+
+/**
  * Solves an NRP instance with independent searches in worker threads (one per core by default),
  * keeping the best roster: fewest hard violations, then lowest objective, then lowest worker index
  * so a fixed seed and iteration budget give a fixed answer. Cancelling via `signal` stops every
@@ -94,6 +108,7 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
             // which grows a different column pool: the dives end in different rosters.
             diveShare: i % 2 === 1 ? 0.8 : undefined,
             partialPricing: i % 2 === 1,
+            branchAndPrice: i % 2 === 1 && branchAndPriceFits(instance, opts.timeLimitMs),
             stop,
           },
           (p) => {
@@ -102,6 +117,8 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
             opts.onProgress?.({ ...p, worker: i });
           },
         ).then((r) => {
+          // A proved optimum cannot be beaten: the other searches stop and hand in what they hold.
+          if (r.proved && r.hard === 0) onAbort();
           if (opts.targetObjective !== undefined && r.hard === 0 && r.objective <= opts.targetObjective) onAbort();
           return r;
         }),
@@ -118,6 +135,7 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
       elapsedMs: Date.now() - t0,
       seed,
       cancelled: opts.signal?.aborted === true,
+      proved: best.hard === 0 && results.some((r) => r.proved && r.hard === 0 && r.objective === best.objective),
     };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

@@ -13,6 +13,7 @@ export interface NrpWorkerInput {
   /** Share of the time limit the price-and-dive may use (see NrpSearchOptions). */
   diveShare?: number;
   partialPricing?: boolean;
+  branchAndPrice?: boolean;
   targetObjective?: number;
   stop: SharedArrayBuffer;
 }
@@ -33,6 +34,7 @@ if (port) {
     useMip: input.useMip,
     diveShare: input.diveShare,
     partialPricing: input.partialPricing,
+    branchAndPrice: input.branchAndPrice,
     targetObjective: input.targetObjective,
     stopFlag: new Int32Array(input.stop),
     onProgress: (progress) => post({ type: 'progress', progress }),

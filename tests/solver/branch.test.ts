@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ChangeSet } from '../../electron/core/solver/engine/model';
+import { highsRuntime } from '../../electron/core/solver/engine/highs';
+import { Rng } from '../../electron/core/solver/engine/rng';
+import { SearchState } from '../../electron/core/solver/engine/state';
+import { BranchAndPrice } from '../../electron/core/solver/nrp/branch';
+import { constructRows } from '../../electron/core/solver/nrp/construct';
+import { evaluateRoster } from '../../electron/core/solver/nrp/evaluate';
+import { NrpModel } from '../../electron/core/solver/nrp/model';
+import { NrpMoveContext } from '../../electron/core/solver/nrp/moves';
+import { RowReoptimizer } from '../../electron/core/solver/nrp/rowmove';
+import { searchNrp } from '../../electron/core/solver/nrp/search';
+import { branchAndPriceFits, solveNrp } from '../../electron/core/solver/nrp/solve';
+import { loadInstance } from './helpers';
+
+function constructed(n: number): { model: NrpModel; reopt: RowReoptimizer; cells: Int32Array } {
+  const inst = loadInstance(n);
+  const model = new NrpModel(inst);
+  const reopt = new RowReoptimizer(model, new NrpMoveContext(inst));
+  reopt.exactCapLimit = inst.horizon;
+  const state = new SearchState(model, new Int32Array(model.numVars));
+  constructRows(state, model, reopt, new Rng(1), new ChangeSet(), { window: inst.horizon, shouldStop: () => false });
+  return { model, reopt, cells: Int32Array.from(state.values) };
+}
+
+describe('branch-and-price on cells', () => {
+  it('proves the optimum of Instance1 (607) from a constructed roster, returning a roster the reference evaluator scores 607', async () => {
+    const { model, reopt, cells } = constructed(1);
+    const inst = model.instance;
+    const start = evaluateRoster(inst, { horizon: inst.horizon, staffCount: inst.staff.length, cells });
+    const bp = new BranchAndPrice(model, reopt, await highsRuntime());
+    bp.addRoster(cells);
+    const seen: number[] = [];
+    bp.onImprove = (objective) => seen.push(objective);
+    const r = bp.run(start.objective, Infinity, () => false);
+    expect(r.proved).toBe(true);
+    expect(r.objective).toBe(607);
+    const ev = evaluateRoster(inst, { horizon: inst.horizon, staffCount: inst.staff.length, cells: r.cells! });
+    expect(ev.hardViolations).toBe(0);
+    expect(ev.objective).toBe(607);
+    // Every improvement was reported, ending at the optimum, and the root LP bounds it.
+    expect(seen.at(-1)).toBe(607);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    expect(r.rootBound).toBeLessThanOrEqual(607 + 1e-6);
+  });
+
+  it('given the optimum of Instance2 (828) as incumbent, exhausts the tree without a better roster', async () => {
+    const { model, reopt, cells } = constructed(2);
+    const bp = new BranchAndPrice(model, reopt, await highsRuntime());
+    bp.addRoster(cells);
+    const r = bp.run(828, Infinity, () => false);
+    expect(r.proved).toBe(true);
+    expect(r.cells).toBeNull();
+    expect(r.objective).toBe(828);
+  });
+
+  it('claims no proof when stopped early, and a node budget gives the same roster twice', async () => {
+    const { model, reopt, cells } = constructed(5);
+    const highs = await highsRuntime();
+    const once = (): ReturnType<BranchAndPrice['run']> => {
+      const bp = new BranchAndPrice(model, reopt, highs);
+      bp.addRoster(cells);
+      return bp.run(Infinity, Infinity, () => false, 30);
+    };
+    const a = once();
+    const b = once();
+    expect(a.proved).toBe(false);
+    expect(a.nodes).toBe(30);
+    expect(a.objective).toBe(b.objective);
+    expect(a.cells && Array.from(a.cells)).toEqual(b.cells && Array.from(b.cells));
+  });
+
+  it('prices rows exactly only when the binding per-type maximum is in the DP state, and says so', () => {
+    // Instance5 member F may work at most 14 late shifts in 28 days: a price favouring lates
+    // makes that maximum bind.
+    const inst = loadInstance(5);
+    const model = new NrpModel(inst);
+    const e = inst.staff.findIndex((s) => s.id === 'F');
+    const late = inst.shifts.findIndex((s) => s.id === 'L') + 1;
+    const S1 = inst.shifts.length + 1;
+    const costs = new Float64Array(inst.horizon * S1);
+    for (let d = 0; d < inst.horizon; d++) costs[d * S1 + late] = -10 - (d % 3);
+    const lates = (row: Int32Array): number => row.filter((v) => v === late).length;
+    const cost = (row: Int32Array): number => row.reduce((sum, v, d) => sum + costs[d * S1 + v]!, 0);
+
+    const repaired = new RowReoptimizer(model, new NrpMoveContext(inst));
+    const rowRepaired = repaired.bestRow(e, costs);
+    expect(repaired.lastExact).toBe(false);
+
+    const exact = new RowReoptimizer(model, new NrpMoveContext(inst));
+    exact.exactCapLimit = inst.horizon;
+    const rowExact = exact.bestRow(e, costs)!;
+    expect(exact.lastExact).toBe(true);
+    expect(lates(rowExact)).toBeLessThanOrEqual(14);
+    if (rowRepaired) expect(cost(rowExact)).toBeLessThanOrEqual(cost(rowRepaired) + 1e-9);
+  });
+});
+
+describe('branch-and-price in the solver', () => {
+  it('ends a search as soon as its tree is exhausted, reporting the roster proved optimal', async () => {
+    const inst = loadInstance(4);
+    const r = await searchNrp(inst, { timeLimitMs: 60_000, seed: 1, branchAndPrice: true });
+    expect(r.proved).toBe(true);
+    expect(r.hard).toBe(0);
+    expect(r.objective).toBe(1716);
+    expect(r.elapsedMs).toBeLessThan(30_000);
+  });
+
+  it('runs on four-week instances the time limit leaves room for, and a proof stops every worker', async () => {
+    expect(branchAndPriceFits(loadInstance(7), 10_000)).toBe(true);
+    expect(branchAndPriceFits(loadInstance(10), 10_000)).toBe(false);
+    expect(branchAndPriceFits(loadInstance(10), 60_000)).toBe(true);
+    expect(branchAndPriceFits(loadInstance(14), 600_000)).toBe(false);
+    const r = await solveNrp(loadInstance(3), { timeLimitMs: 60_000, seed: 1, workers: 2 });
+    expect(r.evaluation.objective).toBe(1001);
+    // The other worker would search for the whole minute; the proof ended it.
+    expect(r.elapsedMs).toBeLessThan(30_000);
+  });
+});
