@@ -9,12 +9,21 @@ import { AuditFilterCriteria } from './filter';
  */
 export const AUDIT_EXPORT_FORMATS = ['csv', 'json'] as const;
 
+/** Largest export a request may ask for, and the size guard when it names none. */
+export const MAX_EXPORT_ENTRIES = 5_000_000;
+export const DEFAULT_EXPORT_ENTRIES = 1_000_000;
+
+/** The size guard of an export request, with a given default. */
+export function exportSizeGuard(defaultEntries: number): z.ZodDefault<z.ZodNumber> {
+  return z.number().int().min(1).max(MAX_EXPORT_ENTRIES).default(defaultEntries);
+}
+
 export const AuditExportRequest = z
   .object({
     format: z.enum(AUDIT_EXPORT_FORMATS),
     filter: AuditFilterCriteria.default({}),
     /** Guard against accidental huge exports; the UI asks again above it. */
-    maxEntries: z.number().int().min(1).max(5_000_000).default(1_000_000),
+    maxEntries: exportSizeGuard(DEFAULT_EXPORT_ENTRIES),
   })
   .strict();
 export type AuditExportRequest = z.input<typeof AuditExportRequest>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuditExportManifest, AuditExportRequest } from '../audit/export';
+import { AuditExportManifest, AuditExportRequest, exportSizeGuard } from '../audit/export';
 import { AuditFilter, AuditPage } from '../audit/filter';
 import { AuditVerifyReport } from '../audit/verify';
 import { defineCall } from './define';
@@ -13,7 +13,7 @@ export const MAX_CONTRACT_EXPORT_ENTRIES = 100_000;
 
 /** The call's input: the export request, whose size guard defaults to the app's cap. */
 export const AuditExportCallInput = AuditExportRequest.safeExtend({
-  maxEntries: z.number().int().min(1).max(5_000_000).default(MAX_CONTRACT_EXPORT_ENTRIES),
+  maxEntries: exportSizeGuard(MAX_CONTRACT_EXPORT_ENTRIES),
 });
 
 export const auditCalls = {

@@ -79,8 +79,7 @@ describe('rsched audit export', () => {
       // The export is itself on the trail, by the officer.
       const again = startCore(h.dir);
       try {
-        const login = await again.ok<unknown>('auth.login', { username: 'olga', password: officer.password });
-        void login;
+        await again.ok<unknown>('auth.login', { username: 'olga', password: officer.password });
         const page = await again.ok<{ records: Array<{ entry: { action: string; actor: { role?: string } } | null }> }>('audit.search', { actions: ['audit.export'] });
         expect(page.records.map((r) => r.entry?.actor.role)).toContain('compliance_officer');
       } finally {

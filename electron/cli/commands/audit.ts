@@ -12,7 +12,7 @@ import { unlockWithPassword } from '../../core/vault/index';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { CliCallError, readPassword, signIn } from '../core-session';
 import { canonicalJson } from '../../../shared/canonical-json';
-import { AUDIT_EXPORT_FORMATS } from '../../../shared/audit/export';
+import { AUDIT_EXPORT_FORMATS, DEFAULT_EXPORT_ENTRIES, MAX_EXPORT_ENTRIES } from '../../../shared/audit/export';
 import { AuditFilterCriteria } from '../../../shared/audit/filter';
 
 const USAGE = `Usage: rsched audit verify --db FILE --key-hex-stdin [--anchor FILE] [--public-key FILE] [--deep] [--workers N] [--json]
@@ -204,8 +204,8 @@ async function exportCommand(p: Parsed, io: CliIo): Promise<number> {
   const format = p.flags.get('--format') ?? 'json';
   if (!(AUDIT_EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${AUDIT_EXPORT_FORMATS.join(' or ')}`);
   const maxText = p.flags.get('--max');
-  const maxEntries = maxText === undefined ? 1_000_000 : Number(maxText);
-  if (!Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > 5_000_000) throw new UsageError('--max must be a whole number from 1 to 5000000');
+  const maxEntries = maxText === undefined ? DEFAULT_EXPORT_ENTRIES : Number(maxText);
+  if (!Number.isInteger(maxEntries) || maxEntries < 1 || maxEntries > MAX_EXPORT_ENTRIES) throw new UsageError(`--max must be a whole number from 1 to ${MAX_EXPORT_ENTRIES}`);
   const filterFlags = [['--from', 'from'], ['--to', 'to'], ['--action-prefix', 'actionPrefix'], ['--person', 'personId']] as const;
   const raw: Record<string, string> = {};
   for (const [flag, field] of filterFlags) {
