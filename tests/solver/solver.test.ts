@@ -76,7 +76,7 @@ describe('rsched nrp', () => {
     const file = join(BENCH_DIR, 'Instance2.txt');
     const solveIo = memoryIo();
     // Instance2 is small enough for branch-and-price, which proves its optimum and ends the solve early.
-    const code = await runCli(['nrp', 'solve', file, '--time-limit', '10', '--seed', '7', '--out', out], solveIo);
+    const code = await runCli(['nrp', 'solve', file, '--time-limit', '30', '--seed', '7', '--out', out], solveIo);
     expect(solveIo.err.join('')).toContain('solving Instance2');
     expect(code).toBe(0);
     const solved = solveIo.out.join('');

@@ -306,7 +306,6 @@ export class BranchAndPrice {
       for (;;) {
         nodes++;
         const lp = this.node(best, until, shouldStop);
-        if (shouldStop() || Date.now() >= until || nodes >= maxNodes) break;
         let branchOn = -1;
         if (lp) {
           if (nodes === 1) rootBound = lp.objective;
@@ -340,8 +339,14 @@ export class BranchAndPrice {
             best = Math.round(lp.objective);
             bestCells = cells;
             this.onImprove?.(best, cells);
+          } else if (branchOn < 0 && Math.abs(artificial - Math.round(artificial)) > 1e-6) {
+            // Integer cells beside a fractional artificial column: a numerical edge this search
+            // drops, so it can no longer claim to have seen every roster.
+            this.exact = false;
           }
         }
+        // Stopped after the node was looked at, so a roster it just found is kept.
+        if (shouldStop() || Date.now() >= until || nodes >= maxNodes) break;
         if (lp && branchOn >= 0) {
           // Plunge into the branch that forbids the value (for a day off: the member works that
           // day); the other waits with this node's bound. Measured on Instances 5-7 (one core, four

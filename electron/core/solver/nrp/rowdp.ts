@@ -23,6 +23,8 @@ export interface WindowBudget {
 }
 
 export class RowDp {
+  /** Whether the last solve gave up because its state space was too large (its null proves nothing). */
+  gaveUp = false;
   private readonly H: number;
   private readonly S: number;
   private readonly cls: Int32Array; // value -> class (0 = off)
@@ -173,6 +175,7 @@ export class RowDp {
     cap?: { value: number; max: number },
     cutoff = Infinity,
   ): Int32Array | null {
+    this.gaveUp = false;
     const { H, S, C } = this;
     const S1 = S + 1;
     const st = this.instance.staff[e]!;
@@ -209,7 +212,10 @@ export class RowDp {
     const Wn = Wcap + 1;
     const len = b - a + 1;
     const nStates = C * R * 2 * M * Wn * (cap ? cap.max + 1 : 1);
-    if (nStates > maxStates) return null;
+    if (nStates > maxStates) {
+      this.gaveUp = true;
+      return null;
+    }
     // Optionally one shift type's count is in the state too (exact for a binding per-type maximum).
     const capValue = cap ? cap.value : -1;
     const Q = cap ? cap.max + 1 : 1;
@@ -296,6 +302,7 @@ export class RowDp {
         // Grow the entry arrays (or give up on a neighbourhood too large to be worth it).
         if (entPrev.length >= maxEntries) {
           for (let li = 0; li < curCount; li++) cur[curList[li]!] = Infinity;
+          this.gaveUp = true;
           return null;
         }
         const size = Math.min(maxEntries, Math.max(entPrev.length * 2, entries + nStates));
@@ -307,6 +314,7 @@ export class RowDp {
         this.entVal = entVal = v2;
         if (entries + nStates > size) {
           for (let li = 0; li < curCount; li++) cur[curList[li]!] = Infinity;
+          this.gaveUp = true;
           return null;
         }
       }

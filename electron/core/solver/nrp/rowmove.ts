@@ -66,6 +66,7 @@ export class RowReoptimizer {
     this.lastExact = true;
     for (let round = 0; round < 10; round++) {
       const best = this.dp.solve(e, a, b, values, this.cost, this.ctx.allowed[e]!, budget, undefined, undefined, cap, cutoff + penalty);
+      if (this.dp.gaveUp) this.lastExact = false;
       if (!best) return null;
       // Only a first solve within every maximum is known optimal; a repaired one may not be.
       if (round > 0) this.lastExact = false;

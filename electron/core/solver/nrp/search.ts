@@ -129,7 +129,9 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
     const exact = new RowReoptimizer(model, ctx);
     exact.exactCapLimit = H;
     const bp = new BranchAndPrice(model, exact, await highsRuntime());
-    bp.addRoster(best);
+    // Only rows that keep every hard rule are columns: the tree must never settle on a broken one
+    // (construction can leave a member short of their minimum). `state` holds `best` here.
+    for (let e = 0; e < E; e++) if (model.rows[e]!.hard === 0) bp.addRow(e, best.subarray(e * H, e * H + H));
     bp.onImprove = (_objective, cells) => {
       state.reset(cells);
       if (better(state.hard, state.soft, bestHard, bestSoft)) onBest(state);
@@ -137,9 +139,11 @@ export async function searchNrp(instance: NrpInstance, opts: NrpSearchOptions): 
     };
     // With an iteration budget the tree is bounded in nodes instead of the clock (reproducibility).
     const fixedWork = opts.maxIterations !== undefined;
-    const r = bp.run(bestHard === 0 ? bestSoft : Infinity, fixedWork ? Infinity : deadline, shouldStop, fixedWork ? 4 * E + 40 : Infinity);
+    const maxNodes = fixedWork ? Math.max(1, Math.min(4 * E + 40, Math.floor((maxIterations - iterations) / E))) : Infinity;
+    const r = bp.run(bestHard === 0 ? bestSoft : Infinity, fixedWork ? Infinity : deadline, shouldStop, maxNodes);
     iterations += r.nodes * E;
-    proved = r.proved;
+    // A proof covers the tree's rosters: it holds for the search's best only if that is one of them.
+    proved = r.proved && bestHard === 0 && bestSoft === r.objective;
     state.reset(best);
     report('branch-and-price');
     await tick();

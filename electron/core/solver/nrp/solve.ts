@@ -77,8 +77,8 @@ export function branchAndPriceFits(instance: NrpInstance, timeLimitMs: number): 
 
 /**
  * Solves an NRP instance with independent searches in worker threads (one per core by default),
- * keeping the best roster: fewest hard violations, then lowest objective, then lowest worker index
- * so a fixed seed and iteration budget give a fixed answer. Cancelling via `signal` stops every
+ * keeping the best roster: fewest hard violations, then lowest objective, then a proved one, then
+ * lowest worker index, so a fixed seed and iteration budget give a fixed answer. Cancelling via `signal` stops every
  * worker, which then returns its best roster so far.
  */
 export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Promise<NrpSolveResult> {
@@ -124,8 +124,15 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
         }),
       ),
     );
+    // On equal objectives a proved roster wins: the others were stopped at a moment the clock chose,
+    // the proof's roster is the same every run with the same seed and budget.
+    const rank = (r: NrpSearchResult): [number, number, number] => [r.hard, r.objective, r.proved ? 0 : 1];
+    const before = (x: NrpSearchResult, y: NrpSearchResult): boolean => {
+      const [a, b] = [rank(x), rank(y)];
+      return a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
+    };
     let best = results[0]!;
-    for (const r of results.slice(1)) if (r.hard < best.hard || (r.hard === best.hard && r.objective < best.objective)) best = r;
+    for (const r of results.slice(1)) if (before(r, best)) best = r;
     const roster: NrpRoster = { horizon: instance.horizon, staffCount: instance.staff.length, cells: Int32Array.from(best.cells) };
     const firsts = results.map((r) => r.firstFeasibleMs).filter((x): x is number => x !== null);
     return {
@@ -135,7 +142,7 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
       elapsedMs: Date.now() - t0,
       seed,
       cancelled: opts.signal?.aborted === true,
-      proved: best.hard === 0 && results.some((r) => r.proved && r.hard === 0 && r.objective === best.objective),
+      proved: best.hard === 0 && best.proved,
     };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
