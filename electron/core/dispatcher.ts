@@ -139,6 +139,10 @@ export function createDispatcher<C extends Contract>(opts: DispatcherOptions<C>)
       // else is refused with the reason, before any handler.
       if (err instanceof AppError && (err.code === 'SESSION_EXPIRED' || err.code === 'ACCOUNT_DISABLED')) {
         if (def.access !== 'public') return deny(err.code);
+      } else if (err instanceof AppError && err.code === 'CONFLICT') {
+        // The vault is busy for a moment (a rekey swaps its connection): the caller should retry,
+        // and a session watcher must not take it for a lost session or a broken core.
+        return fail(err, correlationId);
       } else {
         services.logger.error('session lookup failed', { call: name, correlationId, error: err });
         return fail(new AppError('INTERNAL'), correlationId);

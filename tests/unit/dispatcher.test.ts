@@ -151,6 +151,27 @@ describe('the dispatcher', () => {
     expect(await dispatcher.dispatch('system.ping', {}, caller)).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: 'The change conflicts with existing data.' } });
   });
 
+  it('answers a session lookup the vault is too busy for (a rekey swapping its connection) with CONFLICT, so callers retry instead of signing out', async () => {
+    const sink = memorySink();
+    const busy = new AppError('CONFLICT', 'The vault is getting a new key; try again in a moment.');
+    const dispatcher = createDispatcher({
+      contract: { 'system.ping': testContract['system.ping'], 'me.profile': testContract['me.profile'] },
+      handlers: { 'system.ping': () => ({ pong: true }), 'me.profile': () => ({ userId: 'u1' }) },
+      services: { clock: new ManualClock(), ids: sequentialIds(), logger: createLogger({ sink }) },
+      sessions: {
+        resolve: () => {
+          throw busy;
+        },
+        touch: () => {},
+      },
+    });
+    for (const name of ['system.ping', 'me.profile'] as const) {
+      expect(await dispatcher.dispatch(name, {}, caller)).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: busy.message } });
+    }
+    // An expected, passing state: nothing is logged as an internal failure.
+    expect(JSON.stringify(sink.records)).not.toContain('session lookup failed');
+  });
+
   it('refuses to start when a contract call has no handler', () => {
     expect(() =>
       createDispatcher({

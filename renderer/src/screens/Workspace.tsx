@@ -9,6 +9,7 @@ import { auditAvailable } from '../api/audit';
 import { messageOf } from '../lib/errors';
 import { currentYear, useSchedule } from '../state/schedule';
 import { call, sessionLost, useCan, useSession } from '../state/session';
+import { sessionEnded } from '../state/session-watch';
 import { useUi, type View } from '../state/ui';
 import { AccountPanel } from './Account';
 import { AdminPanel } from './Admin';
@@ -76,7 +77,7 @@ function useSessionWatch() {
   useEffect(() => {
     const check = () => {
       void api.auth.session({}).then((r) => {
-        if (!r.ok || r.value.session === null) sessionLost();
+        if (sessionEnded(r)) sessionLost();
       });
     };
     const timer = setInterval(check, 5_000);
