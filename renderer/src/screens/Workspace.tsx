@@ -9,7 +9,7 @@ import { auditAvailable } from '../api/audit';
 import { messageOf } from '../lib/errors';
 import { currentYear, useSchedule } from '../state/schedule';
 import { call, sessionLost, useCan, useSession } from '../state/session';
-import { sessionEnded } from '../state/session-watch';
+import { endsSession, sessionEnded } from '../state/session-watch';
 import { useUi, type View } from '../state/ui';
 import { AccountPanel } from './Account';
 import { AdminPanel } from './Admin';
@@ -61,7 +61,7 @@ function useActivityPing() {
       if (now - last.current < 20_000) return;
       last.current = now;
       void api.auth.activity({}).then((r) => {
-        if (!r.ok && ['UNAUTHENTICATED', 'SESSION_EXPIRED', 'VAULT_LOCKED'].includes(r.error.code)) sessionLost();
+        if (!r.ok && endsSession(r.error.code)) sessionLost();
       });
     };
     const events = ['keydown', 'pointerdown', 'wheel'] as const;

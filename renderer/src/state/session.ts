@@ -6,6 +6,7 @@ import { DestructionSummary } from '../../../shared/contract/vault';
 import type { WireResult } from '../../../shared/errors';
 import type { Permission } from '../../../shared/rbac';
 import { api, CallError, unwrap } from '../api/client';
+import { endsSession } from './session-watch';
 
 type Status = z.infer<typeof AppStatus>;
 
@@ -104,14 +105,12 @@ export function sessionLost(): void {
   window.location.reload();
 }
 
-const LOST = new Set(['UNAUTHENTICATED', 'SESSION_EXPIRED', 'VAULT_LOCKED', 'ACCOUNT_DISABLED']);
-
 /** unwrap() for signed-in screens: a lost session reloads the page instead of showing an error. */
 export async function call<T>(result: Promise<WireResult<T>>): Promise<T> {
   try {
     return await unwrap(result);
   } catch (err) {
-    if (err instanceof CallError && LOST.has(err.code) && useSession.getState().session) sessionLost();
+    if (err instanceof CallError && endsSession(err.code) && useSession.getState().session) sessionLost();
     throw err;
   }
 }
