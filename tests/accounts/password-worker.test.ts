@@ -1,7 +1,7 @@
 import bcrypt from 'bcryptjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
-import { BCRYPT_COST, burnVerifyTime, hashPassword, stopPasswordWorker, verifyPassword } from '../../electron/core/accounts/passwords';
+import { BCRYPT_COST, burnVerifyTime, enforcePolicy, hashPassword, stopPasswordWorker, verifyPassword } from '../../electron/core/accounts/passwords';
 
 const PASSWORD = 'quietly fossil tangerine orbit';
 
@@ -44,6 +44,32 @@ describe('password hashing in the worker thread', () => {
     // In this thread, bcryptjs's async form yields only every ~100 ms: a cost-12 hash (4,096 rounds)
     // lets an interval fire a handful of times. Off the thread, it fires on nearly every millisecond.
     expect(ticks).toBeGreaterThan(50);
+  });
+
+  it('judges a new password in the worker: the thread keeps turning, a weak one is refused by name, a strong one returned', async () => {
+    await stopPasswordWorker();
+    await verifyPassword(PASSWORD, bcrypt.hashSync(PASSWORD, 4)); // a fresh worker is up: only the check is watched
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    let accepted: string;
+    try {
+      // The first check in a thread indexes zxcvbn's dictionaries (80-270 ms here): on this thread
+      // the interval could not fire at all while it ran.
+      accepted = await enforcePolicy(`${PASSWORD} 7`, { mfa: false, context: ['Synthetic Medicine Residency', 'ada'] });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(accepted).toBe(`${PASSWORD} 7`);
+    expect(ticks).toBeGreaterThan(10);
+
+    const err: unknown = await enforcePolicy('residency residency', { mfa: false, context: ['Synthetic Medicine Residency'] }, 'admin.password').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('WEAK_PASSWORD');
+    expect((err as AppError).issues?.map((i) => i.path)).toContain('admin.password');
+    expect(JSON.stringify((err as AppError).issues)).not.toContain('residency residency');
   });
 
   it('rejects the pending calls with INTERNAL when the worker dies, then starts a new one', async () => {

@@ -32,7 +32,7 @@ export async function setup(ctx: AccountsContext, input: SetupInput, correlation
   return inSigninQueue(ctx, async () => {
     if (ctx.vault.exists(ctx.dataDir) || ctx.state.isOpen) throw new AppError('VAULT_EXISTS');
     const a = input.admin;
-    const password = enforcePolicy(a.password, {
+    const password = await enforcePolicy(a.password, {
       mfa: false,
       context: [input.programName, input.institution ?? '', a.username, a.displayName, a.email.split('@')[0] ?? ''],
     }, 'admin.password');
@@ -201,7 +201,7 @@ export async function recover(ctx: AccountsContext, input: { recoveryKey: string
       const db = ctx.state.db;
       const user = getUserByKey(db, usernameKey(input.username));
       if (!user) throw new AppError('NOT_FOUND', 'No account has that user name.');
-      const password = enforcePolicy(input.newPassword, { mfa: user.mfa_enrolled_at !== null, context: contextFor(ctx, user) });
+      const password = await enforcePolicy(input.newPassword, { mfa: user.mfa_enrolled_at !== null, context: contextFor(ctx, user) });
       const hash = await hashPassword(password);
       await setSlotPassword(ctx, user.id, password);
       ctx.audit.unitOfWork(db, (record) => {

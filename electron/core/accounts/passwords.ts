@@ -1,10 +1,10 @@
 import bcrypt from 'bcryptjs';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { checkPassword, normalizePassword, PASSWORD_PROBLEM_MESSAGES, type PasswordCheckOptions } from '../../../shared/accounts/password-policy';
+import { normalizePassword, PASSWORD_PROBLEM_MESSAGES, type PasswordCheckOptions } from '../../../shared/accounts/password-policy';
 import { AppError } from '../../../shared/errors';
 import { spawnWorker } from '../workers/spawn';
-import type { PasswordJob, PasswordReply, PasswordRequest } from './password-worker';
+import type { PasswordJob, PasswordReply, PasswordRequest, PolicyVerdict } from './password-worker';
 
 /** OWASP: bcrypt work factor 10 at least; 12 is ~0.35 s here with bcryptjs, paid once per sign-in. */
 export const BCRYPT_COST = 12;
@@ -12,11 +12,12 @@ export const BCRYPT_COST = 12;
 /**
  * Refuses a new password with WEAK_PASSWORD, naming the problems (never echoing the value).
  * bcrypt.truncates() is the authority on the 72-byte limit: the shared policy estimates it for the
- * renderer, this check is what holds.
+ * renderer, this check is what holds. The strength estimate runs in the password worker.
  */
-export function enforcePolicy(password: string, opts: PasswordCheckOptions, field = 'newPassword'): string {
+export async function enforcePolicy(password: string, opts: PasswordCheckOptions, field = 'newPassword'): Promise<string> {
   const pw = normalizePassword(password);
-  const verdict = checkPassword(pw, opts);
+  const verdict = await inWorker({ op: 'policy', password: pw, opts: { mfa: opts.mfa, context: [...opts.context] } });
+  if (typeof verdict !== 'object') throw new AppError('INTERNAL');
   const problems = [...verdict.problems];
   if (bcrypt.truncates(pw) && !problems.includes('too_many_bytes') && !problems.includes('too_long')) problems.push('too_many_bytes');
   if (problems.length > 0) {
@@ -37,7 +38,7 @@ export function enforcePolicy(password: string, opts: PasswordCheckOptions, fiel
  */
 interface PasswordThread {
   worker: Worker;
-  pending: Map<number, { resolve: (value: string | boolean) => void; reject: (err: AppError) => void }>;
+  pending: Map<number, { resolve: (value: string | boolean | PolicyVerdict) => void; reject: (err: AppError) => void }>;
 }
 
 let thread: PasswordThread | null = null;
@@ -60,14 +61,14 @@ function startThread(): PasswordThread {
     t.pending.delete(reply.id);
     if (t.pending.size === 0) worker.unref();
     if (reply.ok) p.resolve(reply.value);
-    else p.reject(new AppError('INTERNAL', undefined, { cause: new Error('password worker: bcrypt failed') }));
+    else p.reject(new AppError('INTERNAL', undefined, { cause: new Error('password worker: the request failed') }));
   });
   worker.on('error', (err) => fail(`error (${err.name})`));
   worker.on('exit', (code) => fail(`exited with code ${code}`));
   return t;
 }
 
-function inWorker(job: PasswordRequest): Promise<string | boolean> {
+function inWorker(job: PasswordRequest): Promise<string | boolean | PolicyVerdict> {
   thread ??= startThread();
   const t = thread;
   const id = nextRequestId++;

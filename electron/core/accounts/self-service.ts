@@ -45,7 +45,7 @@ export function acceptNotice(ctx: AccountsContext, caller: Caller, version: stri
 export async function changePassword(ctx: AccountsContext, caller: Caller, input: { currentPassword: string; newPassword: string }, correlationId: string): Promise<SessionInfo> {
   const { live, user } = current(ctx, caller);
   await reauthenticate(ctx, user, input.currentPassword, correlationId);
-  const password = enforcePolicy(input.newPassword, { mfa: user.mfa_enrolled_at !== null, context: contextFor(ctx, user) });
+  const password = await enforcePolicy(input.newPassword, { mfa: user.mfa_enrolled_at !== null, context: contextFor(ctx, user) });
   if (await verifyPassword(password, user.password_hash)) {
     throw new AppError('WEAK_PASSWORD', 'Choose a password different from the current one.', { issues: [{ path: 'newPassword', message: 'same as current' }] });
   }
