@@ -198,12 +198,13 @@ export async function recover(ctx: AccountsContext, input: { recoveryKey: string
       await reconcileAtUnlock(ctx);
     }
     try {
-      const db = ctx.state.db;
-      const user = getUserByKey(db, usernameKey(input.username));
+      const user = getUserByKey(ctx.state.db, usernameKey(input.username));
       if (!user) throw new AppError('NOT_FOUND', 'No account has that user name.');
       const password = await enforcePolicy(input.newPassword, { mfa: user.mfa_enrolled_at !== null, context: contextFor(ctx, user) });
       const hash = await hashPassword(password);
       await setSlotPassword(ctx, user.id, password);
+      // Read after the awaits: a rekey meanwhile replaces the connection.
+      const db = ctx.state.db;
       ctx.audit.unitOfWork(db, (record) => {
         const after = updateUser(db, user.id, {
           password_hash: hash,

@@ -17,7 +17,8 @@ export const BCRYPT_COST = 12;
 export async function enforcePolicy(password: string, opts: PasswordCheckOptions, field = 'newPassword'): Promise<string> {
   const pw = normalizePassword(password);
   const verdict = await inWorker({ op: 'policy', password: pw, opts: { mfa: opts.mfa, context: [...opts.context] } });
-  if (typeof verdict !== 'object') throw new AppError('INTERNAL');
+  // Only a well-formed verdict counts: anything else fails closed.
+  if (verdict === null || typeof verdict !== 'object' || !Array.isArray(verdict.problems) || typeof verdict.minLength !== 'number') throw new AppError('INTERNAL');
   const problems = [...verdict.problems];
   if (bcrypt.truncates(pw) && !problems.includes('too_many_bytes') && !problems.includes('too_long')) problems.push('too_many_bytes');
   if (problems.length > 0) {

@@ -8,11 +8,12 @@ export function endsSession(code: ErrorCode): boolean {
 }
 
 /**
- * Whether a session check says the session is over: the core answered that nobody is signed in, or
- * refused for a reason that ends it. A busy or failing core (a rekey swapping its connection, a
- * dropped bridge request) is asked again at the next check instead of signing the person out.
+ * Whether a periodic session check ends the workspace. It fails closed: anything but a live session
+ * signs out (a core that cannot be reached cannot enforce its idle timeout either), except CONFLICT,
+ * the vault being busy for a moment (a rekey swapping its connection), which is asked again at the
+ * next check.
  */
 export function sessionEnded(result: WireResult<{ session: unknown }>): boolean {
   if (result.ok) return result.value.session === null;
-  return endsSession(result.error.code);
+  return result.error.code !== 'CONFLICT';
 }

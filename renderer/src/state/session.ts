@@ -51,7 +51,7 @@ function readDestroyed(): DestructionSummary | null {
   }
 }
 
-export const useSession = create<SessionState>((set) => ({
+export const useSession = create<SessionState>((set, get) => ({
   status: null,
   session: null,
   unreachable: false,
@@ -63,7 +63,12 @@ export const useSession = create<SessionState>((set) => ({
     try {
       const [status, s] = await Promise.all([unwrap(api.system.status({})), unwrap(api.auth.session({}))]);
       set({ status, session: s.session, unreachable: false });
-    } catch {
+    } catch (err) {
+      // A rekey holds the vault for a moment: ask again instead of calling the core unreachable.
+      if (err instanceof CallError && err.code === 'CONFLICT') {
+        setTimeout(() => void get().load(), 1_000);
+        return;
+      }
       set({ unreachable: true });
     }
   },
