@@ -1,5 +1,6 @@
 import { cpus, loadavg } from 'node:os';
 import { ImportPreview } from '../shared/contract/exchange';
+import type { Caller } from '../electron/core/session';
 import { setUpSignedInAdmin, startBenchCore } from './lib/core';
 import { measure, watched } from './lib/event-loop';
 
@@ -11,7 +12,8 @@ import { measure, watched } from './lib/event-loop';
  * 19,999: with its header line, the 20,000-row import limit) and generate.accept of a month of call
  * (--accepts rounds, default 3, each accepting a fresh solve with another seed over the last one;
  * the JSON's generateAccept is the round with the longest block), then audit.export of the whole
- * trail as JSON (an inclusion proof per entry). For each: the awaited time and
+ * trail as JSON (an inclusion proof per entry), after a resident's block-swap request (its compliance
+ * trial checks the year twice). For each: the awaited time and
  * the longest block of the main thread's event loop while it ran (the 1 ms timer chain of
  * bench/vault-keys.ts; a gap of g ms means the loop was blocked about g - 1 ms). Target: no block
  * over 50 ms. Noise floor: the longest block during 1 s of idling just before each call (background
@@ -72,6 +74,20 @@ try {
   }
   const worst = rounds.reduce((a, b) => (b.accept.longestBlockMs > a.accept.longestBlockMs ? b : a));
 
+  // A resident asks a colleague to swap block 1: the request's compliance trial checks the whole
+  // year as it is and as the swap would leave it.
+  const people = await ok<Array<{ id: string; kind: string; pgy: number | null }>>('people.list', {});
+  const [requester, counterpart] = people.filter((x) => x.kind === 'resident' && x.pgy === 1);
+  const years = await ok<Array<{ blocks: Array<{ id: string }> }>>('years.list', {});
+  const created = await ok<{ temporaryPassword: string }>('users.create', { username: 'bench.resident', displayName: 'Bench Resident', email: 'resident@example.org', role: 'resident', personId: requester!.id });
+  const resident: Caller = { clientId: 'bench-resident', transport: 'in-process' };
+  await ok('auth.login', { username: 'bench.resident', password: created.temporaryPassword }, resident);
+  const residentNotice = await ok<{ version: string }>('auth.notice', {}, resident);
+  await ok('auth.acceptNotice', { version: residentNotice.version }, resident);
+  await ok('auth.changePassword', { currentPassword: created.temporaryPassword, newPassword: 'velvet harbor quartz meadow 41' }, resident);
+  const idleBeforeSwap = await idle();
+  const [swapRequest] = await measure(() => ok('swaps.request', { kind: 'block', blockId: years[0]!.blocks[0]!.id, counterpartPersonId: counterpart!.id }, resident));
+
   // The compliance officer's export of the whole trail (everything above was audited), JSON with
   // an inclusion proof per entry: the heaviest audit call.
   const idleBeforeExport = await idle();
@@ -89,6 +105,8 @@ try {
     generateAccept: worst.accept,
     idleBeforeAcceptLongestBlockMs: worst.idle.longestBlockMs,
     generateAcceptRounds: rounds.map((r) => ({ shiftWrites: r.applied, ...r.accept, idleLongestBlockMs: r.idle.longestBlockMs })),
+    swapRequest,
+    idleBeforeSwapLongestBlockMs: idleBeforeSwap.longestBlockMs,
     auditExportEntries: exported.manifest.count,
     auditExport,
     idleBeforeExportLongestBlockMs: idleBeforeExport.longestBlockMs,
@@ -103,6 +121,8 @@ try {
         line(`import.preview (${ROWS} rows, ${figures.importNew} new)`, preview),
         `  of which the dispatcher's output check of ${ROWS} preview rows: ${outputCheckMs} ms`,
         ...rounds.flatMap((r, i) => [line('idle 1 s (noise floor)', r.idle), line(`generate.accept ${i + 1} (${r.applied} shift writes)`, r.accept)]),
+        line('idle 1 s (noise floor)', idleBeforeSwap),
+        line('swaps.request (block swap, compliance trial)', swapRequest),
         line('idle 1 s (noise floor)', idleBeforeExport),
         line(`audit.export (JSON, ${exported.manifest.count} entries)`, auditExport),
       ].join('\n') +

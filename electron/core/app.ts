@@ -96,7 +96,7 @@ export function createCore(opts: CoreOptions): Core {
     ...scheduleHandlers({ workspace, runner: complianceRunner }),
     ...auditHandlers({ workspace, anchorPath: join(opts.dataDir, 'audit-anchor.json') }),
     ...demoHandlers({ workspace }),
-    ...exchangeHandlers({ workspace }),
+    ...exchangeHandlers({ workspace, runner: complianceRunner }),
     ...generateHandlers({ workspace }),
     ...securityHandlers({ workspace, vault: accounts.vault, isUnlocked: accounts.isUnlocked, anchorPath: join(opts.dataDir, 'audit-anchor.json'), services, sweepEveryMs: opts.sweepEveryMs ?? 60_000 }),
     ...syncHandlers({ sync, onDenied: accounts.onDenied }),

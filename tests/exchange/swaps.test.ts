@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ComplianceRunner } from '../../electron/core/schedule/compliance-runner';
 import { expectError } from '../accounts/helpers';
 import type { Caller } from '../../electron/core/session';
 import { auditEntries, demoProgram, userFor, type Program } from './helpers';
@@ -113,6 +114,44 @@ describe('swaps: request, accept, approve, with the compliance engine refusing v
     const denied = await p.h.ok<Swap>('swaps.decide', { id: swap.id, decision: 'denied', reason: 'Would break the 24+4 limit' }, coordinator);
     expect(denied.status).toBe('denied');
     expectError(await p.h.call('swaps.cancel', { id: swap.id }, cx), 'CONFLICT');
+  });
+
+  it('checks a swap in the compliance worker, and an edit landing during an approval\'s check is checked too, not approved over', async () => {
+    shifts = await p.h.ok<Shift[]>('shifts.list', { from: '2026-07-01', to: '2027-06-30' });
+    const { x: y, giver: x, shift } = backToBack();
+    const dayBefore = shifts.find((s) => s.personId === y && s.date === addDays(shift.date, -1))!;
+    await p.h.ok('shifts.unassign', { id: dayBefore.id });
+    const cx = await login(x);
+    const cy = await login(y);
+    const checks = vi.spyOn(ComplianceRunner.prototype, 'check');
+    let swap: Swap;
+    try {
+      swap = await p.h.ok<Swap>('swaps.request', { kind: 'shift', shiftId: shift.id, counterpartPersonId: y }, cx);
+      // The year as it is and as the swap would leave it: two full-year checks, off the main thread.
+      expect(checks).toHaveBeenCalledTimes(2);
+    } finally {
+      checks.mockRestore();
+    }
+    await p.h.ok('swaps.respond', { id: swap.id, accept: true }, cy);
+    // While the worker checks the approval, the coordinator puts Y on call the day before: the
+    // approval must not land on the schedule it checked before that edit.
+    const real = ComplianceRunner.prototype.check;
+    let assigned: boolean | null = null;
+    const during = vi.spyOn(ComplianceRunner.prototype, 'check').mockImplementationOnce(async function (this: ComplianceRunner, input) {
+      assigned = (await p.h.call('shifts.assign', { personId: y, shiftTypeId: dayBefore.shiftTypeId, date: dayBefore.date, disambiguation: 'earlier' })).ok;
+      return real.call(this, input);
+    });
+    let decided;
+    try {
+      decided = await p.h.call('swaps.decide', { id: swap.id, decision: 'approved' }, coordinator);
+    } finally {
+      during.mockRestore();
+    }
+    expect(assigned).toBe(true);
+    expect(decided.ok ? 'ok' : decided.error.code).toBe('CONFLICT');
+    const still = await p.h.ok<Shift[]>('shifts.list', { from: shift.date, to: shift.date });
+    expect(still.find((s) => s.id === shift.id)?.personId).toBe(x);
+    await p.h.ok('swaps.decide', { id: swap.id, decision: 'denied' }, coordinator);
   });
 
   it('a resident sees only their own swaps; clinical staff cannot request one', async () => {

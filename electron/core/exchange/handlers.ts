@@ -8,6 +8,7 @@ import type { Workspace } from '../workspace';
 import { exportSchedule, type Renderer } from './export/service';
 import type { FilePlanner } from './import/run';
 import { checkImportRole, confirmImport, previewImport } from './import-service';
+import type { ComplianceRunner } from '../schedule/compliance-runner';
 import { SwapService } from './swaps';
 import { previewPublish, publish, rollback, VersionStore } from './versions';
 
@@ -18,6 +19,8 @@ export interface ExchangeDeps {
   render?: Renderer;
   /** Tests may read import files in-process; production reads them in a worker thread. */
   planFile?: FilePlanner;
+  /** Full-year compliance checks of swap trials in a worker thread (the core's runner). */
+  runner?: ComplianceRunner;
 }
 
 function sessionOf(ctx: CallContext): Session {
@@ -33,7 +36,7 @@ function userActor(ctx: CallContext) {
 
 export function exchangeHandlers(deps: ExchangeDeps): Handlers<typeof exchangeCalls> {
   const ws = () => deps.workspace();
-  const swaps = (ctx: CallContext) => new SwapService(ws(), ctx.services);
+  const swaps = (ctx: CallContext) => new SwapService(ws(), { ...ctx.services, runner: deps.runner });
   return {
     'import.preview': async (input, ctx) => {
       const s = sessionOf(ctx);

@@ -6,7 +6,10 @@ import { AppError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import { recordOutcome, type ChangeTx } from '../db/unit-of-work';
 import type { IdGenerator } from '../ids';
-import { checkYear, type Finding } from '../schedule/compliance';
+import { yieldToEventLoop } from '../event-loop';
+import { checkYear, collectYear, findingsOf, withAcknowledgements, type Finding, type YearCheckInput } from '../schedule/compliance';
+import type { ComplianceRunner } from '../schedule/compliance-runner';
+import { writeMark } from '../schedule/service';
 import type { Workspace } from '../workspace';
 
 type UserActor = AuditActor & { type: 'user' };
@@ -39,8 +42,20 @@ class TrialResult {
   constructor(readonly added: Finding[]) {}
 }
 
+/** Thrown inside a trial transaction to roll it back once the year has been read. */
+class TrialRead {
+  constructor(readonly input: YearCheckInput) {}
+}
+
+/** Tries at the two-turn check before checking in one turn (a vault written to without pause). */
+const SPLIT_ATTEMPTS = 3;
+
 function openViolations(ws: Workspace, yearId: string): Finding[] {
-  return checkYear(ws.store, ws.service.settings(), yearId).findings.filter((f) => f.verdict === 'violation' && f.acknowledged === null);
+  return unacknowledgedViolations(ws, checkYear(ws.store, ws.service.settings(), yearId).findings);
+}
+
+function unacknowledgedViolations(ws: Workspace, findings: Finding[]): Finding[] {
+  return withAcknowledgements(ws.store, findings).filter((f) => f.verdict === 'violation' && f.acknowledged === null);
 }
 
 function refusal(added: Finding[]): AppError {
@@ -54,6 +69,8 @@ function refusal(added: Finding[]): AppError {
 export interface SwapDeps {
   clock: Clock;
   ids: IdGenerator;
+  /** Full-year checks in the compliance worker; without it they run on this thread. */
+  runner?: ComplianceRunner | undefined;
 }
 
 /**
@@ -112,6 +129,42 @@ export class SwapService {
     else write(null);
   }
 
+  /**
+   * New violations the swap would create, and the write mark they hold for, without holding the
+   * main thread for two full-year checks (about 75 ms on the demo program): the year is read as it
+   * is, then (next turn) inside a trial transaction that is always rolled back, and both are
+   * checked in the compliance worker. A write between the two reads starts over; after
+   * SPLIT_ATTEMPTS the old single-turn trial decides.
+   */
+  private async trialOffThread(s: Swap): Promise<{ added: Finding[]; mark: string }> {
+    const { db, store } = this.ws;
+    for (let attempt = 0; attempt < SPLIT_ATTEMPTS; attempt++) {
+      const start = writeMark(db);
+      const before = collectYear(store, this.ws.service.settings(), s.yearId);
+      await yieldToEventLoop();
+      if (writeMark(db) !== start) continue;
+      let after: YearCheckInput;
+      try {
+        db.transaction(() => {
+          this.applyChanges(s, null);
+          throw new TrialRead(collectYear(store, this.ws.service.settings(), s.yearId));
+        })();
+        throw new AppError('INTERNAL');
+      } catch (e) {
+        if (!(e instanceof TrialRead)) throw e;
+        after = e.input;
+      }
+      const mark = writeMark(db);
+      // Its own turn: the first check starts the worker thread (tens of milliseconds).
+      await yieldToEventLoop();
+      const runner = this.deps.runner;
+      const [was, would] = runner ? await Promise.all([runner.check(before), runner.check(after)]) : [findingsOf(before), findingsOf(after)];
+      const known = new Set(unacknowledgedViolations(this.ws, was.findings).map((f) => f.key));
+      return { added: unacknowledgedViolations(this.ws, would.findings).filter((f) => !known.has(f.key)), mark };
+    }
+    return { added: this.trial(s), mark: writeMark(db) };
+  }
+
   /** New violations the swap would create: applied in a transaction that is always rolled back. */
   private trial(s: Swap): Finding[] {
     const before = new Set(openViolations(this.ws, s.yearId).map((f) => f.key));
@@ -146,7 +199,7 @@ export class SwapService {
     });
   }
 
-  request(actor: UserActor, requesterPersonId: string, input: { kind: 'block' | 'shift'; counterpartPersonId: string; blockId?: string | undefined; shiftId?: string | undefined; counterpartShiftId?: string | undefined }): Swap {
+  async request(actor: UserActor, requesterPersonId: string, input: { kind: 'block' | 'shift'; counterpartPersonId: string; blockId?: string | undefined; shiftId?: string | undefined; counterpartShiftId?: string | undefined }): Promise<Swap> {
     const { store } = this.ws;
     if (input.counterpartPersonId === requesterPersonId) throw new AppError('BAD_INPUT', 'A swap needs another person.', { issues: [{ path: 'counterpartPersonId', message: 'must be someone else' }] });
     const counterpart = store.people.require(input.counterpartPersonId, 'counterpartPersonId');
@@ -178,16 +231,21 @@ export class SwapService {
       yearId = year.id;
       shiftId = shift.id;
     }
-    const open = this.swaps.all().find((s) => OPEN_SWAP_STATUSES.has(s.status) && ((blockId && s.blockId === blockId && [s.requesterPersonId, s.counterpartPersonId].includes(requesterPersonId)) || (shiftId && [s.shiftId, s.counterpartShiftId].includes(shiftId))));
-    if (open) throw new AppError('CONFLICT', 'An open swap already involves this block or shift.');
+    const refuseIfOpen = (): void => {
+      const open = this.swaps.all().find((s) => OPEN_SWAP_STATUSES.has(s.status) && ((blockId && s.blockId === blockId && [s.requesterPersonId, s.counterpartPersonId].includes(requesterPersonId)) || (shiftId && [s.shiftId, s.counterpartShiftId].includes(shiftId))));
+      if (open) throw new AppError('CONFLICT', 'An open swap already involves this block or shift.');
+    };
+    refuseIfOpen();
     const now = this.deps.clock.now().toISOString();
     const swap: Swap = {
       id: this.deps.ids.id(), kind: input.kind, status: 'requested', yearId, requesterPersonId, counterpartPersonId: counterpart.id,
       blockId, shiftId, counterpartShiftId, createdAt: now, updatedAt: now, history: [{ at: now, by: actor.userId, step: 'request' }],
     };
-    // Checked first: a swap the engine would refuse is never put to the counterpart.
-    const added = this.trial(swap);
+    // Checked first: a swap the engine would refuse is never put to the counterpart. (Approval
+    // checks again on the schedule as it is then, so a write during this check changes nothing.)
+    const { added } = await this.trialOffThread(swap);
     if (added.length > 0) this.refuse(actor, 'swap.request', swap, added);
+    refuseIfOpen(); // another request for the same block or shift may have landed meanwhile
     this.record(actor, 'swap.request', swap);
     return swap;
   }
@@ -217,7 +275,35 @@ export class SwapService {
    * check on the schedule as it is now (it may have changed since the request), and applies the
    * swap to the draft in the same unit as the approval entry.
    */
-  decide(actor: UserActor, id: string, decision: 'approved' | 'denied', reason: string | undefined): Swap {
+  async decide(actor: UserActor, id: string, decision: 'approved' | 'denied', reason: string | undefined): Promise<Swap> {
+    if (decision === 'approved') {
+      // Checked off the main thread, then applied only if nothing was written since the check;
+      // otherwise checked again, and in the end in one turn as before.
+      for (let attempt = 0; attempt < SPLIT_ATTEMPTS; attempt++) {
+        const s = this.swaps.get(id);
+        if (s.status !== 'accepted') break;
+        const { added, mark } = await this.trialOffThread(s);
+        if (writeMark(this.ws.db) !== mark) continue;
+        if (added.length > 0) this.refuse(actor, 'swap.approve', s, added);
+        return this.approve(actor, s, reason);
+      }
+    }
+    return this.decideInOneTurn(actor, id, decision, reason);
+  }
+
+  /** Applies an accepted swap, checked already, with its approval entry in one unit. */
+  private approve(actor: UserActor, s: Swap, reason: string | undefined): Swap {
+    const now = this.deps.clock.now().toISOString();
+    const next: Swap = { ...s, status: 'approved', updatedAt: now, history: [...s.history, { at: now, by: actor.userId, step: 'approve' }] };
+    this.ws.unit(actor, (tx) => {
+      this.applyChanges(s, actor);
+      this.swaps.put(next);
+      tx.record({ action: 'swap.approve', resourceType: 'swap', resourceId: s.id, subject: s.requesterPersonId, ...(reason ? { reason } : {}), details: { kind: s.kind, yearId: s.yearId, status: 'approved' } });
+    });
+    return next;
+  }
+
+  private decideInOneTurn(actor: UserActor, id: string, decision: 'approved' | 'denied', reason: string | undefined): Swap {
     const s = this.swaps.get(id);
     const now = this.deps.clock.now().toISOString();
     if (decision === 'denied') {

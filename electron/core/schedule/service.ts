@@ -83,7 +83,7 @@ const CHECK_STEP = 64;
  * counts rolled-back writes too) or a commit by another connection (data_version). Equal marks
  * mean nothing was written in between.
  */
-function writeMark(db: Database): string {
+export function writeMark(db: Database): string {
   const local = db.prepare('SELECT total_changes()').pluck().get() as number;
   const others = db.pragma('data_version', { simple: true }) as number;
   return `${local}|${others}`;
