@@ -154,6 +154,28 @@ describe('swaps: request, accept, approve, with the compliance engine refusing v
     await p.h.ok('swaps.decide', { id: swap.id, decision: 'denied' }, coordinator);
   });
 
+  it('a swap withdrawn while its approval is being checked is not applied, and keeps its withdrawal', async () => {
+    // The first test's pair, swapping block 1 back (compliant: it was their schedule before).
+    const block = p.years[0]!.blocks[0]!;
+    const before = await p.h.ok<Assignment[]>('assignments.list', { yearId: p.yearId });
+    const rot = (id: string) => before.find((x) => x.personId === id && x.blockId === block.id)?.rotationId;
+    const [a, b] = residents().filter((x) => x.pgy === 1) as [Program['people'][number], Program['people'][number]];
+    const ca = await login(a.id);
+    const swap = await p.h.ok<Swap>('swaps.request', { kind: 'block', blockId: block.id, counterpartPersonId: b.id }, ca);
+    await p.h.ok('swaps.respond', { id: swap.id, accept: true }, await login(b.id));
+    // The withdrawal lands while the approval is being checked.
+    const deciding = p.h.call('swaps.decide', { id: swap.id, decision: 'approved' }, coordinator);
+    const cancelling = p.h.call('swaps.cancel', { id: swap.id }, ca);
+    const [decided, cancelled] = await Promise.all([deciding, cancelling]);
+    expect(cancelled.ok).toBe(true);
+    expect(decided.ok ? 'ok' : decided.error.code).toBe('CONFLICT');
+    const after = await p.h.ok<Assignment[]>('assignments.list', { yearId: p.yearId });
+    expect(after.find((x) => x.personId === a.id && x.blockId === block.id)?.rotationId).toBe(rot(a.id));
+    const now = (await p.h.ok<Swap[]>('swaps.list', { open: false }, coordinator)).find((x) => x.id === swap.id)!;
+    expect(now.status).toBe('cancelled');
+    expect(now.history.map((h) => h.step)).toEqual(['request', 'accept', 'cancel']);
+  });
+
   it('a resident sees only their own swaps; clinical staff cannot request one', async () => {
     const [, , c] = residents().filter((x) => x.pgy === 2);
     const mine = await p.h.ok<Swap[]>('swaps.list', { open: false }, await login(c!.id));

@@ -36,7 +36,7 @@ function userActor(ctx: CallContext) {
 
 export function exchangeHandlers(deps: ExchangeDeps): Handlers<typeof exchangeCalls> {
   const ws = () => deps.workspace();
-  const swaps = (ctx: CallContext) => new SwapService(ws(), { ...ctx.services, runner: deps.runner });
+  const swaps = (ctx: CallContext) => new SwapService(ws(), { ...ctx.services, runner: deps.runner, workspace: ws });
   return {
     'import.preview': async (input, ctx) => {
       const s = sessionOf(ctx);

@@ -47,6 +47,8 @@ class TrialRead {
   constructor(readonly input: YearCheckInput) {}
 }
 
+type SwapRequestInput = { kind: 'block' | 'shift'; counterpartPersonId: string; blockId?: string | undefined; shiftId?: string | undefined; counterpartShiftId?: string | undefined };
+
 /** Tries at the two-turn check before checking in one turn (a vault written to without pause). */
 const SPLIT_ATTEMPTS = 3;
 
@@ -71,6 +73,8 @@ export interface SwapDeps {
   ids: IdGenerator;
   /** Full-year checks in the compliance worker; without it they run on this thread. */
   runner?: ComplianceRunner | undefined;
+  /** The open vault's workspace now (throws VAULT_LOCKED when locked), to notice a lock during an await. */
+  workspace?: (() => Workspace) | undefined;
 }
 
 /**
@@ -133,36 +137,50 @@ export class SwapService {
    * New violations the swap would create, and the write mark they hold for, without holding the
    * main thread for two full-year checks (about 75 ms on the demo program): the year is read as it
    * is, then (next turn) inside a trial transaction that is always rolled back, and both are
-   * checked in the compliance worker. A write between the two reads starts over; after
-   * SPLIT_ATTEMPTS the old single-turn trial decides.
+   * checked in the compliance worker. Null when a write landed between the two reads. The caller
+   * acts on the result only in the turn where the vault's write mark still equals `mark`.
    */
-  private async trialOffThread(s: Swap): Promise<{ added: Finding[]; mark: string }> {
+  private async trialOffThread(s: Swap): Promise<{ added: Finding[]; mark: string } | null> {
     const { db, store } = this.ws;
-    for (let attempt = 0; attempt < SPLIT_ATTEMPTS; attempt++) {
-      const start = writeMark(db);
-      const before = collectYear(store, this.ws.service.settings(), s.yearId);
-      await yieldToEventLoop();
-      if (writeMark(db) !== start) continue;
-      let after: YearCheckInput;
-      try {
-        db.transaction(() => {
-          this.applyChanges(s, null);
-          throw new TrialRead(collectYear(store, this.ws.service.settings(), s.yearId));
-        })();
-        throw new AppError('INTERNAL');
-      } catch (e) {
-        if (!(e instanceof TrialRead)) throw e;
-        after = e.input;
-      }
-      const mark = writeMark(db);
-      // Its own turn: the first check starts the worker thread (tens of milliseconds).
-      await yieldToEventLoop();
-      const runner = this.deps.runner;
-      const [was, would] = runner ? await Promise.all([runner.check(before), runner.check(after)]) : [findingsOf(before), findingsOf(after)];
-      const known = new Set(unacknowledgedViolations(this.ws, was.findings).map((f) => f.key));
-      return { added: unacknowledgedViolations(this.ws, would.findings).filter((f) => !known.has(f.key)), mark };
+    const start = writeMark(db);
+    const before = collectYear(store, this.ws.service.settings(), s.yearId);
+    await this.pause();
+    if (writeMark(db) !== start) return null;
+    let after: YearCheckInput;
+    try {
+      db.transaction(() => {
+        this.applyChanges(s, null);
+        throw new TrialRead(collectYear(store, this.ws.service.settings(), s.yearId));
+      })();
+      throw new AppError('INTERNAL');
+    } catch (e) {
+      if (!(e instanceof TrialRead)) throw e;
+      after = e.input;
     }
-    return { added: this.trial(s), mark: writeMark(db) };
+    const mark = writeMark(db);
+    // Its own turn: the first check starts the worker thread (tens of milliseconds).
+    await this.pause();
+    const runner = this.deps.runner;
+    const [was, would] = runner ? await Promise.all([runner.check(before), runner.check(after)]) : [findingsOf(before), findingsOf(after)];
+    this.stillOpen();
+    const known = new Set(unacknowledgedViolations(this.ws, was.findings).map((f) => f.key));
+    return { added: unacknowledgedViolations(this.ws, would.findings).filter((f) => !known.has(f.key)), mark };
+  }
+
+  private async pause(): Promise<void> {
+    await yieldToEventLoop();
+    this.stillOpen();
+  }
+
+  /** The vault may have been locked (or rekeyed, replacing the connection) during an await. */
+  private stillOpen(): void {
+    const now = this.deps.workspace?.();
+    if (now && now.db !== this.ws.db) throw new AppError('VAULT_LOCKED');
+  }
+
+  /** Whether a check made with `mark` still holds: nothing was written since. */
+  private holds(checked: { mark: string } | null): checked is { added: Finding[]; mark: string } {
+    return checked !== null && writeMark(this.ws.db) === checked.mark;
   }
 
   /** New violations the swap would create: applied in a transaction that is always rolled back. */
@@ -199,7 +217,27 @@ export class SwapService {
     });
   }
 
-  async request(actor: UserActor, requesterPersonId: string, input: { kind: 'block' | 'shift'; counterpartPersonId: string; blockId?: string | undefined; shiftId?: string | undefined; counterpartShiftId?: string | undefined }): Promise<Swap> {
+  async request(actor: UserActor, requesterPersonId: string, input: SwapRequestInput): Promise<Swap> {
+    const id = this.deps.ids.id();
+    // Checked first: a swap the engine would refuse is never put to the counterpart. Validated,
+    // checked and recorded against one state of the vault: a write during the check starts over.
+    for (let attempt = 0; attempt < SPLIT_ATTEMPTS; attempt++) {
+      const swap = this.validRequest(actor, requesterPersonId, input, id);
+      const checked = await this.trialOffThread(swap);
+      if (!this.holds(checked)) continue;
+      if (checked.added.length > 0) this.refuse(actor, 'swap.request', swap, checked.added);
+      this.record(actor, 'swap.request', swap);
+      return swap;
+    }
+    const swap = this.validRequest(actor, requesterPersonId, input, id);
+    const added = this.trial(swap);
+    if (added.length > 0) this.refuse(actor, 'swap.request', swap, added);
+    this.record(actor, 'swap.request', swap);
+    return swap;
+  }
+
+  /** The request as a swap, if everything it names is as it must be now; throws the refusal otherwise. */
+  private validRequest(actor: UserActor, requesterPersonId: string, input: SwapRequestInput, id: string): Swap {
     const { store } = this.ws;
     if (input.counterpartPersonId === requesterPersonId) throw new AppError('BAD_INPUT', 'A swap needs another person.', { issues: [{ path: 'counterpartPersonId', message: 'must be someone else' }] });
     const counterpart = store.people.require(input.counterpartPersonId, 'counterpartPersonId');
@@ -231,23 +269,13 @@ export class SwapService {
       yearId = year.id;
       shiftId = shift.id;
     }
-    const refuseIfOpen = (): void => {
-      const open = this.swaps.all().find((s) => OPEN_SWAP_STATUSES.has(s.status) && ((blockId && s.blockId === blockId && [s.requesterPersonId, s.counterpartPersonId].includes(requesterPersonId)) || (shiftId && [s.shiftId, s.counterpartShiftId].includes(shiftId))));
-      if (open) throw new AppError('CONFLICT', 'An open swap already involves this block or shift.');
-    };
-    refuseIfOpen();
+    const open = this.swaps.all().find((s) => OPEN_SWAP_STATUSES.has(s.status) && ((blockId && s.blockId === blockId && [s.requesterPersonId, s.counterpartPersonId].includes(requesterPersonId)) || (shiftId && [s.shiftId, s.counterpartShiftId].includes(shiftId))));
+    if (open) throw new AppError('CONFLICT', 'An open swap already involves this block or shift.');
     const now = this.deps.clock.now().toISOString();
-    const swap: Swap = {
-      id: this.deps.ids.id(), kind: input.kind, status: 'requested', yearId, requesterPersonId, counterpartPersonId: counterpart.id,
+    return {
+      id, kind: input.kind, status: 'requested', yearId, requesterPersonId, counterpartPersonId: counterpart.id,
       blockId, shiftId, counterpartShiftId, createdAt: now, updatedAt: now, history: [{ at: now, by: actor.userId, step: 'request' }],
     };
-    // Checked first: a swap the engine would refuse is never put to the counterpart. (Approval
-    // checks again on the schedule as it is then, so a write during this check changes nothing.)
-    const { added } = await this.trialOffThread(swap);
-    if (added.length > 0) this.refuse(actor, 'swap.request', swap, added);
-    refuseIfOpen(); // another request for the same block or shift may have landed meanwhile
-    this.record(actor, 'swap.request', swap);
-    return swap;
   }
 
   respond(actor: UserActor, personId: string | null, id: string, accept: boolean): Swap {
@@ -277,14 +305,14 @@ export class SwapService {
    */
   async decide(actor: UserActor, id: string, decision: 'approved' | 'denied', reason: string | undefined): Promise<Swap> {
     if (decision === 'approved') {
-      // Checked off the main thread, then applied only if nothing was written since the check;
-      // otherwise checked again, and in the end in one turn as before.
+      // Checked off the main thread, then applied in the turn that finds nothing written since the
+      // check (the swap itself included); otherwise checked again, in the end in one turn as before.
       for (let attempt = 0; attempt < SPLIT_ATTEMPTS; attempt++) {
         const s = this.swaps.get(id);
         if (s.status !== 'accepted') break;
-        const { added, mark } = await this.trialOffThread(s);
-        if (writeMark(this.ws.db) !== mark) continue;
-        if (added.length > 0) this.refuse(actor, 'swap.approve', s, added);
+        const checked = await this.trialOffThread(s);
+        if (!this.holds(checked)) continue;
+        if (checked.added.length > 0) this.refuse(actor, 'swap.approve', s, checked.added);
         return this.approve(actor, s, reason);
       }
     }
