@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeSet } from '../../electron/core/solver/engine/model';
 import { highsRuntime } from '../../electron/core/solver/engine/highs';
-import { Rng } from '../../electron/core/solver/engine/rng';
-import { SearchState } from '../../electron/core/solver/engine/state';
 import { BranchAndPrice } from '../../electron/core/solver/nrp/branch';
-import { constructRows } from '../../electron/core/solver/nrp/construct';
 import { evaluateRoster } from '../../electron/core/solver/nrp/evaluate';
 import { NrpModel } from '../../electron/core/solver/nrp/model';
 import { NrpMoveContext } from '../../electron/core/solver/nrp/moves';
@@ -12,21 +8,11 @@ import { RowReoptimizer } from '../../electron/core/solver/nrp/rowmove';
 import { searchNrp } from '../../electron/core/solver/nrp/search';
 import { branchAndPriceFits, solveNrp } from '../../electron/core/solver/nrp/solve';
 import { parseNrp } from '../../electron/core/solver/nrp/parser';
-import { instanceText, loadInstance } from './helpers';
-
-function constructed(n: number): { model: NrpModel; reopt: RowReoptimizer; cells: Int32Array } {
-  const inst = loadInstance(n);
-  const model = new NrpModel(inst);
-  const reopt = new RowReoptimizer(model, new NrpMoveContext(inst));
-  reopt.exactCapLimit = inst.horizon;
-  const state = new SearchState(model, new Int32Array(model.numVars));
-  constructRows(state, model, reopt, new Rng(1), new ChangeSet(), { window: inst.horizon, shouldStop: () => false });
-  return { model, reopt, cells: Int32Array.from(state.values) };
-}
+import { constructed, instanceText, loadInstance } from './helpers';
 
 describe('branch-and-price on cells', () => {
   it('proves the optimum of Instance1 (607) from a constructed roster, returning a roster the reference evaluator scores 607', async () => {
-    const { model, reopt, cells } = constructed(1);
+    const { model, reopt, cells } = constructed(1, { exactCaps: true });
     const inst = model.instance;
     const start = evaluateRoster(inst, { horizon: inst.horizon, staffCount: inst.staff.length, cells });
     const bp = new BranchAndPrice(model, reopt, await highsRuntime());
@@ -46,7 +32,7 @@ describe('branch-and-price on cells', () => {
   });
 
   it('given the optimum of Instance2 (828) as incumbent, exhausts the tree without a better roster', async () => {
-    const { model, reopt, cells } = constructed(2);
+    const { model, reopt, cells } = constructed(2, { exactCaps: true });
     const bp = new BranchAndPrice(model, reopt, await highsRuntime());
     bp.addRoster(cells);
     const r = bp.run(828, Infinity, () => false);
@@ -56,7 +42,7 @@ describe('branch-and-price on cells', () => {
   });
 
   it('claims no proof when stopped early, and a node budget gives the same roster twice', async () => {
-    const { model, reopt, cells } = constructed(5);
+    const { model, reopt, cells } = constructed(5, { exactCaps: true });
     const highs = await highsRuntime();
     const once = (): ReturnType<BranchAndPrice['run']> => {
       const bp = new BranchAndPrice(model, reopt, highs);

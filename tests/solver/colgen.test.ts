@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeSet } from '../../electron/core/solver/engine/model';
 import { highsRuntime } from '../../electron/core/solver/engine/highs';
 import { Rng } from '../../electron/core/solver/engine/rng';
-import { SearchState } from '../../electron/core/solver/engine/state';
 import { ColumnGeneration } from '../../electron/core/solver/nrp/colgen';
-import { constructRows } from '../../electron/core/solver/nrp/construct';
 import { evaluateRoster } from '../../electron/core/solver/nrp/evaluate';
-import { NrpModel } from '../../electron/core/solver/nrp/model';
-import { NrpMoveContext } from '../../electron/core/solver/nrp/moves';
-import { RowReoptimizer } from '../../electron/core/solver/nrp/rowmove';
-import { loadInstance } from './helpers';
-
-function constructed(n: number): { model: NrpModel; reopt: RowReoptimizer; cells: Int32Array } {
-  const inst = loadInstance(n);
-  const model = new NrpModel(inst);
-  const reopt = new RowReoptimizer(model, new NrpMoveContext(inst));
-  const state = new SearchState(model, new Int32Array(model.numVars));
-  constructRows(state, model, reopt, new Rng(1), new ChangeSet(), { window: inst.horizon, shouldStop: () => false });
-  return { model, reopt, cells: Int32Array.from(state.values) };
-}
+import { constructed } from './helpers';
 
 describe('price-and-dive (column generation over whole rows)', () => {
   it('turns a constructed Instance5 roster into a feasible one the reference evaluator scores at or above the LP value', async () => {

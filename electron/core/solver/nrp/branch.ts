@@ -1,4 +1,5 @@
 import type { Highs } from 'highs';
+import { columnKey, coverTargets } from './cover';
 import type { NrpModel } from './model';
 import type { RowReoptimizer } from './rowmove';
 
@@ -82,14 +83,10 @@ export class BranchAndPrice {
     this.S = inst.shifts.length;
     this.S1 = this.S + 1;
     const n = this.H * this.S;
-    this.req = new Float64Array(n);
-    this.wUnder = new Float64Array(n);
-    this.wOver = new Float64Array(n);
-    for (const c of inst.cover) {
-      this.req[c.day * this.S + c.shift] = c.requirement;
-      this.wUnder[c.day * this.S + c.shift] = c.weightUnder;
-      this.wOver[c.day * this.S + c.shift] = c.weightOver;
-    }
+    const targets = coverTargets(inst);
+    this.req = targets.requirement;
+    this.wUnder = targets.weightUnder;
+    this.wOver = targets.weightOver;
     this.request = new Float64Array(this.E * this.H * this.S1);
     for (let e = 0; e < this.E; e++) {
       const rows = model.rows[e]!;
@@ -108,7 +105,7 @@ export class BranchAndPrice {
 
   /** Adds member e's row as a column (ignored if already present). */
   addRow(e: number, row: ArrayLike<number>): void {
-    const key = `${e}:${Array.prototype.join.call(row, ',')}`;
+    const key = columnKey(e, row);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const r = Int32Array.from(row);

@@ -1,5 +1,6 @@
 import type { Highs } from 'highs';
 import { LinearBuilder } from '../engine/linear';
+import { columnKey, coverTargets } from './cover';
 import type { NrpModel } from './model';
 import type { Rng } from '../engine/rng';
 import type { RowReoptimizer } from './rowmove';
@@ -86,15 +87,10 @@ export class ColumnGeneration {
     this.H = inst.horizon;
     this.E = inst.staff.length;
     this.S = inst.shifts.length;
-    const n = this.H * this.S;
-    this.req = new Float64Array(n);
-    this.wUnder = new Float64Array(n);
-    this.wOver = new Float64Array(n);
-    for (const c of inst.cover) {
-      this.req[c.day * this.S + c.shift] = c.requirement;
-      this.wUnder[c.day * this.S + c.shift] = c.weightUnder;
-      this.wOver[c.day * this.S + c.shift] = c.weightOver;
-    }
+    const targets = coverTargets(inst);
+    this.req = targets.requirement;
+    this.wUnder = targets.weightUnder;
+    this.wOver = targets.weightOver;
     this.costs = new Float64Array(this.H * (this.S + 1));
     this.rowOf = Int32Array.from({ length: this.H }, (_, d) => d);
     this.frameDays = Array.from({ length: this.H }, (_, d) => d);
@@ -144,7 +140,7 @@ export class ColumnGeneration {
 
   /** Adds member e's row as a column (ignored if already present). */
   addRow(e: number, row: ArrayLike<number>): void {
-    const key = `${e}:${Array.prototype.join.call(row, ',')}`;
+    const key = columnKey(e, row);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const r = Int32Array.from(row);
@@ -270,7 +266,7 @@ export class ColumnGeneration {
         remap[j] = next.length;
         next.push(c);
       } else {
-        this.seen.delete(`${c.e}:${Array.prototype.join.call(c.row, ',')}`);
+        this.seen.delete(columnKey(c.e, c.row));
       }
     });
     this.cols.length = 0;
