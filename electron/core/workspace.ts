@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { AuditLog } from './audit/log';
@@ -34,6 +35,14 @@ export interface WorkspaceDeps {
 }
 
 const workspaces = new WeakMap<Database, Workspace>();
+
+/**
+ * After an await: the vault may have been locked (and another opened, or a rekey replaced the
+ * connection) meanwhile; work read from `ws` must not go on against another database.
+ */
+export function assertSameVault(current: () => Workspace, ws: Workspace): void {
+  if (current().db !== ws.db) throw new AppError('VAULT_LOCKED');
+}
 
 export function workspaceFor(db: Database, deps: WorkspaceDeps): Workspace {
   const cached = workspaces.get(db);

@@ -10,7 +10,7 @@ import { yieldToEventLoop } from '../event-loop';
 import { checkYear, collectYear, findingsOf, withAcknowledgements, type Finding, type YearCheckInput } from '../schedule/compliance';
 import type { ComplianceRunner } from '../schedule/compliance-runner';
 import { writeMark } from '../schedule/service';
-import type { Workspace } from '../workspace';
+import { assertSameVault, type Workspace } from '../workspace';
 
 type UserActor = AuditActor & { type: 'user' };
 
@@ -174,8 +174,7 @@ export class SwapService {
 
   /** The vault may have been locked (or rekeyed, replacing the connection) during an await. */
   private stillOpen(): void {
-    const now = this.deps.workspace?.();
-    if (now && now.db !== this.ws.db) throw new AppError('VAULT_LOCKED');
+    if (this.deps.workspace) assertSameVault(this.deps.workspace, this.ws);
   }
 
   /** Whether a check made with `mark` still holds: nothing was written since. */

@@ -10,7 +10,7 @@ import type { BlockSolveResult } from '../solver/residency/blocks/solve';
 import type { CallSolveResult } from '../solver/residency/call/solve';
 import type { ResidencyJob, ResidencyResult } from '../solver/residency/worker';
 import type { ChangeTx } from '../db/unit-of-work';
-import type { Workspace } from '../workspace';
+import { assertSameVault, type Workspace } from '../workspace';
 import { buildBlockInput, buildCallInput } from './build';
 import { blockFingerprint, callFingerprint, diffSlots, keepPreview, previewsOf, type ApplyPlan, type Preview, type StoredPreview } from './preview';
 
@@ -69,9 +69,7 @@ export function generateHandlers(deps: GenerateDeps): Handlers<typeof generateCa
   }
 
   /** The vault may have been locked (and another opened) while the worker ran. */
-  function sameVault(ws: Workspace): void {
-    if (deps.workspace().db !== ws.db) throw new AppError('VAULT_LOCKED');
-  }
+  const sameVault = (ws: Workspace): void => assertSameVault(deps.workspace, ws);
 
   return {
     'generate.blocks': async (input, ctx) => {

@@ -125,7 +125,6 @@ function recordFailure(deps: VaultCallDeps, actor: AuditActor, action: 'vault.ba
   });
 }
 
-
 export function vaultHandlers(deps: VaultCallDeps): Handlers<typeof vaultCalls> {
   return {
     'vault.info': (_input, ctx) => {

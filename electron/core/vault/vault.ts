@@ -117,7 +117,6 @@ function saveKeystore(p: VaultPaths, body: KeystoreBody, revokes: boolean): Keys
   return next;
 }
 
-
 function summarize(slot: Slot): SlotSummary {
   return { slotId: slot.slotId, kind: slot.kind, createdAt: slot.createdAt, needsReset: slot.wrap === null };
 }

@@ -126,13 +126,9 @@ export async function solveNrp(instance: NrpInstance, opts: NrpSolveOptions): Pr
     );
     // On equal objectives a proved roster wins: the others were stopped at a moment the clock chose,
     // the proof's roster is the same every run with the same seed and budget.
-    const rank = (r: NrpSearchResult): [number, number, number] => [r.hard, r.objective, r.proved ? 0 : 1];
-    const before = (x: NrpSearchResult, y: NrpSearchResult): boolean => {
-      const [a, b] = [rank(x), rank(y)];
-      return a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
-    };
+    const order = (x: NrpSearchResult, y: NrpSearchResult): number => x.hard - y.hard || x.objective - y.objective || Number(y.proved) - Number(x.proved);
     let best = results[0]!;
-    for (const r of results.slice(1)) if (before(r, best)) best = r;
+    for (const r of results.slice(1)) if (order(r, best) < 0) best = r;
     const roster: NrpRoster = { horizon: instance.horizon, staffCount: instance.staff.length, cells: Int32Array.from(best.cells) };
     const firsts = results.map((r) => r.firstFeasibleMs).filter((x): x is number => x !== null);
     return {
